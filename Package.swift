@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+//
+// LiteBox: a formally specified reference kernel for sandboxing Linux workloads.
+// Layout and dependency direction: ../shared/DESIGN.md §1. `LiteBoxSpec` depends
+// on nothing of ours; `verify` wires the targets together.
+
+import PackageDescription
+
+let package = Package(
+    name: "LiteBox",
+    products: [
+        .library(name: "LiteBoxSpec", targets: ["LiteBoxSpec"]),
+        .executable(name: "verify", targets: ["verify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(name: "LiteBoxSpec"),
+        .executableTarget(
+            name: "verify",
+            dependencies: [
+                "LiteBoxSpec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "Properties",
+            dependencies: [
+                "LiteBoxSpec",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,221 @@
+// The transition properties of DESIGN §2: predicates on (pre-state, call,
+// outcome, post-state), named values like the invariants.
+
+/// A named property of one step.
+public enum TransitionProperty: String, CaseIterable, Sendable, CustomStringConvertible {
+    case failedCallChangesNothing
+    case authorityConfinement
+    case integrity
+    case noRightsAmplification
+
+    /// The property's name (as used in obligation names).
+    public var name: String { rawValue }
+    public var description: String { rawValue }
+
+    /// The one-line statement.
+    public var statement: String {
+        switch self {
+        case .failedCallChangesNothing:
+            return "a call that returns an error leaves every cell of the state unchanged"
+        case .authorityConfinement:
+            return "a sandbox gains a capability to an object only by deriving it from one it already holds, or by an IPC transfer from a sender whose endpoint capability carries G"
+        case .integrity:
+            return "a step of sandbox A changes sandbox B's capabilities, page table and threads only by IPC delivery to B, waking B's threads blocked on the object A operates on, spawning B's threads, or deleting B's capabilities (and their mappings) that descend from a capability A revoked; a frame changes only by a store through a W mapping of it"
+        case .noRightsAmplification:
+            return "after a step, every capability's rights to an object are within the rights of some capability to that object before it, and no capability gains rights or changes badge in place"
+        }
+    }
+}
+
+extension Spec {
+    /// Whether property `p` holds of the step `pre --call/outcome--> post`.
+    @inlinable
+    public func holds(_ p: TransitionProperty, pre: Memory, call: Invocation<Word>, outcome: Outcome<Word>, post: Memory) -> Bit {
+        switch p {
+        case .failedCallChangesNothing: return failedCallChangesNothing(pre, outcome, post)
+        case .authorityConfinement: return authorityConfinement(pre, call, post)
+        case .integrity: return integrity(pre, call, post)
+        case .noRightsAmplification: return noRightsAmplification(pre, post)
+        }
+    }
+
+    /// Whether every cell of `a` equals the same cell of `b`.
+    @inlinable
+    public func same(_ a: Memory, _ b: Memory) -> Bit {
+        D.all(layout.cellCount) { a[$0] == b[$0] }
+    }
+
+    @inlinable
+    func failedCallChangesNothing(_ pre: Memory, _ outcome: Outcome<Word>, _ post: Memory) -> Bit {
+        outcome.code <= 1 || same(pre, post)
+    }
+
+    /// Whether sandbox `sb` (concrete) holds a capability to (type, object) in `s`.
+    @inlinable
+    func sandboxHolds(_ s: Memory, _ sb: Int, type: Word, object: Word) -> Bit {
+        let L = layout
+        return D.any(L.slotsPerSandbox) { slot in
+            let g = sb * L.slotsPerSandbox + slot
+            return get(s, L.capType, at: g) == type && get(s, L.capObject, at: g) == object
+        }
+    }
+
+    /// Whether global slot `g` (a word) lies in sandbox `sb` (concrete).
+    @inlinable @inline(__always)
+    func inSandbox(_ g: Word, _ sb: Int) -> Bit {
+        k(sb * layout.slotsPerSandbox) <= g && g < k((sb + 1) * layout.slotsPerSandbox)
+    }
+
+    /// A capability that appears in a slot that was empty or named another
+    /// object, naming an object its sandbox held no capability to, must be a CDT child of a slot in another
+    /// sandbox from which an IPC transfer was allowed in this step: the caller
+    /// sent through an endpoint capability with `G` (send, nbsend, call), or
+    /// the caller received from the head sender of the endpoint, which
+    /// recorded an offered slot (recorded only when its capability had `G`).
+    @inlinable
+    func authorityConfinement(_ pre: Memory, _ call: Invocation<Word>, _ post: Memory) -> Bit {
+        let L = layout
+        let t = call.thread
+        let caller = sandbox(of: t)
+        let epSlot = globalSlot(caller, call.a0)
+        let isSend = call.syscall == .send || call.syscall == .nbsend || call.syscall == .call
+        let isRecv = call.syscall == .recv
+        let senderHasG = has(get(pre, L.capRights, epSlot), .grant)
+            && get(pre, L.capType, epSlot) == k(CapType.endpoint.rawValue)
+        let q = get(pre, L.capObject, epSlot)
+        let headSender = get(pre, L.queueEntry, q &* k(L.threads)) &- 1
+        let headOffered = get(pre, L.queueLength, q) != 0 && get(pre, L.threadGrant, headSender) != 0
+        return D.all(L.slots) { g in
+            let sb = g / L.slotsPerSandbox
+            let type = get(post, L.capType, at: g)
+            let object = get(post, L.capObject, at: g)
+            let fresh = type != 0
+                && (get(pre, L.capType, at: g) != type || get(pre, L.capObject, at: g) != object)
+            let parent = get(post, L.cdtParent, at: g) &- 1
+            let transferred: Bit
+            if isSend {
+                transferred = senderHasG && get(post, L.cdtParent, at: g) != 0
+                    && D.any(L.sandboxes) { a in k(a) == caller && inSandbox(parent, a) }
+            } else if isRecv {
+                transferred = headOffered && get(post, L.cdtParent, at: g) != 0
+                    && D.any(L.sandboxes) { a in k(a) == sandbox(of: headSender) && inSandbox(parent, a) }
+            } else {
+                transferred = false
+            }
+            return !fresh || sandboxHolds(pre, sb, type: type, object: object) || transferred
+        }
+    }
+
+    /// For every sandbox B other than the caller's A (compared field by field;
+    /// CDT links and the ghost descendant sets are kernel bookkeeping, not a
+    /// sandbox's authority):
+    /// - a capability of B changes only by being revoked (it was a descendant
+    ///   of the slot A revoked) or by arriving, in a send through A's endpoint
+    ///   capability, in the receive slot of B's thread at the head of that
+    ///   endpoint's queue, waiting in `recv` (IPC delivery);
+    /// - a page table entry of B changes only by being removed because its
+    ///   backing capability was revoked;
+    /// - a thread of B changes only if it was blocked on the object the call
+    ///   operates on (an endpoint A sends to or receives from through its
+    ///   capability, a notification A signals), or waited for a reply from
+    ///   the calling thread (`reply`, `exit`), or was inactive and is started
+    ///   running by A's `spawn` through its thread capability.
+    /// And for frames, whoever holds them: a frame's contents change only by a
+    /// `store` of the caller through a mapping of that frame with `W`.
+    @inlinable
+    func integrity(_ pre: Memory, _ call: Invocation<Word>, _ post: Memory) -> Bit {
+        let L = layout
+        let t = call.thread
+        let caller = sandbox(of: t)
+        let target = globalSlot(caller, call.a0)
+        let targetType = get(pre, L.capType, target)
+        let targetObject = get(pre, L.capObject, target)
+        let sc = call.syscall
+        let revoked: Word = sc == .capRevoke ? get(pre, L.cdtDescendants, target) : 0
+        let spawned: Word = sc == .spawn ? targetObject : k(L.threads)
+        let delivers = sc == .send || sc == .nbsend || sc == .call
+        let onEndpoint: Bit = (delivers || sc == .recv) ? targetType == k(CapType.endpoint.rawValue) : false
+        let onNotification: Bit = sc == .signal ? targetType == k(CapType.notification.rawValue) : false
+        let answers = sc == .reply || sc == .exit
+        let endpointHead = get(pre, L.queueEntry, targetObject &* k(L.threads)) &- 1
+        let otherSandboxes = D.all(L.sandboxes) { sb in
+            let other = k(sb) != caller
+            let capsOK = D.all(L.slotsPerSandbox) { slot in
+                let g = sb * L.slotsPerSandbox + slot
+                // The capability proper: type, object, rights, badge (tables 0..<4) and mapping (table 6).
+                let unchanged = D.all(4) { j in get(pre, L.slotTable(j), at: g) == get(post, L.slotTable(j), at: g) }
+                    && get(pre, L.capMapping, at: g) == get(post, L.capMapping, at: g)
+                let wasRevoked = revoked & bit(k(g)) != 0 && get(post, L.capType, at: g) == 0
+                let received: Bit = delivers ? (onEndpoint && get(pre, L.capType, at: g) == 0 && D.any(L.threads) { th in
+                    L.threadSandbox[th] != UInt32(sb) ? false : (isState(pre, k(th), .blockedRecv)
+                        && get(pre, L.threadObject, at: th) == targetObject && endpointHead == k(th)
+                        && get(pre, L.threadRecvSlot, at: th) == k(slot + 1))
+                }) : false
+                return unchanged || wasRevoked || received
+            }
+            let pagesOK = D.all(L.pagesPerSandbox) { page in
+                let pg = sb * L.pagesPerSandbox + page
+                let unchanged = D.all(Layout.pageTableCount) { j in
+                    get(pre, L.pageTable(j), at: pg) == get(post, L.pageTable(j), at: pg)
+                }
+                let backing = get(pre, L.pteSlot, at: pg)
+                let removed = get(post, L.pteSlot, at: pg) == 0 && backing != 0
+                    && revoked & bit(k(sb * L.slotsPerSandbox) &+ backing &- 1) != 0
+                return unchanged || removed
+            }
+            let threadsOK = D.all(L.threads) { th in
+                guard L.threadSandbox[th] == UInt32(sb) else { return true }
+                let unchanged = D.all(Layout.threadTableCount) { j in
+                    get(pre, L.threadTable(j), at: th) == get(post, L.threadTable(j), at: th)
+                }
+                let st = get(pre, L.threadState, at: th)
+                let obj = get(pre, L.threadObject, at: th)
+                let waitsHere = (st == k(ThreadState.blockedSend.rawValue) || st == k(ThreadState.blockedCall.rawValue)
+                                 || st == k(ThreadState.blockedRecv.rawValue)) && onEndpoint && obj == targetObject
+                let signalled = st == k(ThreadState.blockedNotify.rawValue) && onNotification && obj == targetObject
+                let answered: Bit = answers ? (st == k(ThreadState.blockedReply.rawValue) && obj == t) : false
+                let wasSpawned = st == k(ThreadState.inactive.rawValue) && spawned == k(th)
+                    && isState(post, k(th), .running)
+                return unchanged || waitsHere || signalled || answered || wasSpawned
+            }
+            return !other || (capsOK && pagesOK && threadsOK)
+        }
+        let storePage = globalPage(caller, call.a0)
+        let storedFrame: Word = sc == .store
+            ? Word.ite(has(get(pre, L.pteRights, storePage), .write), get(pre, L.pteFrame, storePage), 0) : 0
+        let framesOK = D.all(L.frames) { f in
+            get(pre, L.frameValue, at: f) == get(post, L.frameValue, at: f) || storedFrame == k(f + 1)
+        }
+        return otherSandboxes && framesOK
+    }
+
+    /// Rights live in capabilities, and every call exercises exactly one
+    /// capability, so the authority a sandbox can use in one call is bounded
+    /// by one capability's rights. The property is therefore stated per
+    /// capability: every capability after the step has rights within those of
+    /// some capability to the same object before it. (The union of a
+    /// sandbox's rights may legitimately grow past every single sandbox's, for
+    /// example when a grant transfer joins an `RW` and a `WG` capability in
+    /// one sandbox; no capability with more rights than an existing one is
+    /// created by that.)
+    ///
+    /// In addition, a capability that stays in its slot naming the same
+    /// object never gains rights and never changes its badge in place (no
+    /// call changes a capability in place; a badge is authority too).
+    @inlinable
+    func noRightsAmplification(_ pre: Memory, _ post: Memory) -> Bit {
+        let L = layout
+        return D.all(L.slots) { g in
+            let type = get(post, L.capType, at: g)
+            let object = get(post, L.capObject, at: g)
+            let rights = get(post, L.capRights, at: g)
+            let stays = type != 0 && get(pre, L.capType, at: g) == type && get(pre, L.capObject, at: g) == object
+            let inPlaceOK = !stays || (subset(rights, get(pre, L.capRights, at: g))
+                                       && get(pre, L.capBadge, at: g) == get(post, L.capBadge, at: g))
+            return type == 0 || (inPlaceOK && (stays || D.any(L.slots) { h in
+                get(pre, L.capType, at: h) == type && get(pre, L.capObject, at: h) == object
+                    && subset(rights, get(pre, L.capRights, at: h))
+            }))
+        }
+    }
+}
