@@ -10,6 +10,8 @@ let package = Package(
     name: "LiteBox",
     products: [
         .library(name: "LiteBoxSpec", targets: ["LiteBoxSpec"]),
+        .library(name: "ModelCheck", targets: ["ModelCheck"]),
+        .library(name: "LiteBoxCheck", targets: ["LiteBoxCheck"]),
         .executable(name: "verify", targets: ["verify"]),
     ],
     dependencies: [
@@ -18,17 +20,19 @@ let package = Package(
     ],
     targets: [
         .target(name: "LiteBoxSpec"),
+        .target(name: "ModelCheck"),
+        .target(name: "LiteBoxCheck", dependencies: ["LiteBoxSpec", "ModelCheck"]),
         .executableTarget(
             name: "verify",
             dependencies: [
-                "LiteBoxSpec",
+                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "Properties",
             dependencies: [
-                "LiteBoxSpec",
+                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -24,9 +24,9 @@ public struct CallAlphabet: Hashable, Sendable {
     /// and 2, every subset of `RWG` for capability rights and of `RW` for
     /// page rights.
     public static let standard = CallAlphabet(
-        messages: [1], values: [1], badges: [1, 2],
-        capRights: (0..<8).map { Rights(rawValue: UInt32($0)) },
-        pageRights: (0..<4).map { Rights(rawValue: UInt32($0)) })
+        messages: [1], values: [1], badges: [2],
+        capRights: [[.read, .write]],
+        pageRights: [.read, [.read, .write]])
 
     public init(messages: [UInt32], values: [UInt32], badges: [UInt32], capRights: [Rights], pageRights: [Rights]) {
         self.messages = messages; self.values = values; self.badges = badges

@@ -33,7 +33,9 @@ extension Spec {
         c.require(type == k(CapType.frame.rawValue), else: .wrongType)
         c.require(get(s, L.capMapping, g) == 0, else: .frameInUse)
         c.require(get(s, L.pteSlot, pg) == 0, else: .alreadyMapped)
-        c.require(subset(rights, get(s, L.capRights, g)), else: .insufficientRights)
+        if mutant != .mapIgnoresCapRights {
+            c.require(subset(rights, get(s, L.capRights, g)), else: .insufficientRights)
+        }
         return finish(s, c) { m in
             set(&m, L.pteSlot, pg, slot &+ 1)
             set(&m, L.pteFrame, pg, get(s, L.capObject, g) &+ 1)
@@ -60,9 +62,10 @@ extension Spec {
         c.require(backing != 0, else: .notMapped)
         return finish(s, c) { m in
             set(&m, L.capMapping, globalSlot(sb, backing &- 1), 0)
-            set(&m, L.pteSlot, pg, 0)
-            set(&m, L.pteFrame, pg, 0)
-            set(&m, L.pteRights, pg, 0)
+            let cleared = mutant == .unmapClearsWrongPage ? pg &+ 1 : pg
+            set(&m, L.pteSlot, cleared, 0)
+            set(&m, L.pteFrame, cleared, 0)
+            set(&m, L.pteRights, cleared, 0)
             return ok()
         }
     }
@@ -84,7 +87,9 @@ extension Spec {
         let pg = globalPage(sb, page)
         let backing = get(s, L.pteSlot, pg)
         c.require(backing != 0, else: .notMapped)
-        c.require(subset(rights, get(s, L.capRights, globalSlot(sb, backing &- 1))), else: .insufficientRights)
+        if mutant != .protectIgnoresCapRights {
+            c.require(subset(rights, get(s, L.capRights, globalSlot(sb, backing &- 1))), else: .insufficientRights)
+        }
         return finish(s, c) { m in
             set(&m, L.pteRights, pg, rights)
             return ok()
@@ -124,7 +129,8 @@ extension Spec {
         let sb = sandbox(of: t)
         c.require(page < k(L.pagesPerSandbox), else: .invalidPage)
         let pg = globalPage(sb, page)
-        c.require(get(s, L.pteSlot, pg) != 0 && has(get(s, L.pteRights, pg), .write), else: .fault)
+        let needed: Rights = mutant == .storeIgnoresWriteRight ? .read : .write
+        c.require(get(s, L.pteSlot, pg) != 0 && has(get(s, L.pteRights, pg), needed), else: .fault)
         return finish(s, c) { m in
             set(&m, L.frameValue, get(s, L.pteFrame, pg) &- 1, value)
             return ok()

@@ -37,7 +37,7 @@ extension Spec {
         let mapped = get(m, L.capMapping, g)
         let pg = globalPage(sb, mapped &- 1)
         // Writes at the mapped page only when there is one (index out of range otherwise).
-        let target = Word.ite(mapped != 0, pg, k(L.pages))
+        let target = mutant == .deleteLeavesMapping ? k(L.pages) : Word.ite(mapped != 0, pg, k(L.pages))
         set(&m, L.pteSlot, target, 0)
         set(&m, L.pteFrame, target, 0)
         set(&m, L.pteRights, target, 0)
@@ -68,7 +68,8 @@ extension Spec {
         c.require(get(s, L.capType, gs) != 0, else: .emptySlot)
         c.require(get(s, L.capType, gd) == 0, else: .slotOccupied)
         return finish(s, c) { m in
-            derive(&m, from: gs, to: gd, rights: get(s, L.capRights, gs) & rights, badge: get(s, L.capBadge, gs))
+            let mask = mutant == .copyIgnoresRightsMask ? k(Rights.all.rawValue) : rights
+            derive(&m, from: gs, to: gd, rights: get(s, L.capRights, gs) & mask, badge: get(s, L.capBadge, gs))
             return ok()
         }
     }
@@ -96,7 +97,7 @@ extension Spec {
         let type = get(s, L.capType, gs)
         c.require(type != 0, else: .emptySlot)
         c.require(type == k(CapType.endpoint.rawValue) || type == k(CapType.notification.rawValue), else: .wrongType)
-        c.require(get(s, L.capBadge, gs) == 0, else: .alreadyBadged)
+        if mutant != .mintRebadgesBadgedCap { c.require(get(s, L.capBadge, gs) == 0, else: .alreadyBadged) }
         c.require(get(s, L.capType, gd) == 0, else: .slotOccupied)
         return finish(s, c) { m in
             derive(&m, from: gs, to: gd, rights: get(s, L.capRights, gs) & rights, badge: badge)
@@ -137,7 +138,7 @@ extension Spec {
             // The page table entry backed by src is now backed by dst.
             let mapped = get(s, L.capMapping, gs)
             let target = Word.ite(mapped != 0, globalPage(sb, mapped &- 1), k(L.pages))
-            set(&m, L.pteSlot, target, dst &+ 1)
+            if mutant != .moveForgetsMapping { set(&m, L.pteSlot, target, dst &+ 1) }
             return ok()
         }
     }
@@ -160,7 +161,7 @@ extension Spec {
         c.require(get(s, L.capType, g) != 0, else: .emptySlot)
         return finish(s, c) { m in
             let parent = get(s, L.cdtParent, g)
-            for a in 0..<L.slots {
+            for a in 0..<L.slots where mutant != .deleteOrphansChildren {
                 let p = get(m, L.cdtParent, at: a)
                 set(&m, L.cdtParent, at: a, Word.ite(p == g &+ 1, parent, p))
             }
@@ -189,13 +190,14 @@ extension Spec {
         return finish(s, c) { m in
             let doomed = get(s, L.cdtDescendants, g)
             for a in 0..<L.slots {
-                let gone = doomed & bit(k(a)) != 0
+                let here: Bit = mutant == .revokeSkipsOtherSandboxes ? sb == k(a / L.slotsPerSandbox) : true
+                let gone = doomed & bit(k(a)) != 0 && here
                 for j in 0..<Layout.slotTableCount {
                     set(&m, L.slotTable(j), at: a, Word.ite(gone, 0, get(m, L.slotTable(j), at: a)))
                 }
                 set(&m, L.cdtDescendants, at: a, get(m, L.cdtDescendants, at: a) & ~doomed)
             }
-            for sbi in 0..<L.sandboxes {
+            for sbi in 0..<L.sandboxes where mutant != .revokeKeepsMappings {
                 for pi in 0..<L.pagesPerSandbox {
                     let pg = sbi * L.pagesPerSandbox + pi
                     let backing = get(s, L.pteSlot, at: pg)

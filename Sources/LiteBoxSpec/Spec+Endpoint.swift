@@ -15,7 +15,18 @@ extension Spec {
     func enqueue(_ m: inout Memory, queue q: Word, thread t: Word) {
         let L = layout
         let len = get(m, L.queueLength, q)
-        set(&m, L.queueEntry, q &* k(L.threads) &+ len, t &+ 1)
+        if mutant == .enqueueAtHead {
+            for qi in 0..<L.queues {
+                let here = k(qi) == q
+                for e in stride(from: L.threads - 1, through: 0, by: -1) {
+                    let cell = qi * L.threads + e
+                    let moved = e == 0 ? t &+ 1 : get(m, L.queueEntry, at: cell - 1)
+                    set(&m, L.queueEntry, at: cell, Word.ite(here, moved, get(m, L.queueEntry, at: cell)))
+                }
+            }
+        } else {
+            set(&m, L.queueEntry, q &* k(L.threads) &+ len, t &+ 1)
+        }
         set(&m, L.queueLength, q, len &+ 1)
     }
 
@@ -102,17 +113,17 @@ extension Spec {
         let g = globalSlot(sb, ep)
         let q = get(s, L.capObject, g)
         let badge = get(s, L.capBadge, g)
-        let offered = Word.ite(has(get(s, L.capRights, g), .grant), grant, 0)
+        let offered = mutant == .transferWithoutGrant ? grant : Word.ite(has(get(s, L.capRights, g), .grant), grant, 0)
         let r = head(s, queue: q)
         let receiverWaiting = get(s, L.queueLength, q) != 0
             && get(s, L.threadState, r) == k(ThreadState.blockedRecv.rawValue)
-        if !blocking { c.require(receiverWaiting, else: .wouldBlock) }
+        if !blocking && mutant != .nbsendBlocks { c.require(receiverWaiting, else: .wouldBlock) }
         return finish(s, c) { m in
             D.update(receiverWaiting, &m, { m in
                 dequeue(&m, queue: q)
                 deliver(&m, to: r, message: msg, badge: badge, senderSandbox: sb, grant: offered)
                 if isCall {
-                    set(&m, L.threadReply, r, t &+ 1)
+                    if mutant != .callForgetsReplyCap { set(&m, L.threadReply, r, t &+ 1) }
                     setThread(&m, t, state: .blockedReply, object: r, message: msg)
                 }
             }, { m in
@@ -200,7 +211,7 @@ extension Spec {
                 set(&m, L.threadBadge, snd, 0)
                 set(&m, L.threadStatus, snd, 0)
                 set(&m, L.threadGrant, snd, 0)
-                set(&m, L.threadReply, t, Word.ite(isCaller, snd &+ 1, 0))
+                if mutant != .recvForgetsReplyCap { set(&m, L.threadReply, t, Word.ite(isCaller, snd &+ 1, 0)) }
             }, { m in
                 enqueue(&m, queue: q, thread: t)
                 setThread(&m, t, state: .blockedRecv, object: q, message: get(s, L.threadMessage, t), recvSlot: into)
@@ -222,7 +233,7 @@ extension Spec {
         let holder = get(s, L.threadReply, t)
         c.require(holder != 0, else: .noReplyCapability)
         return finish(s, c) { m in
-            setThread(&m, holder &- 1, state: .running, message: msg)
+            setThread(&m, mutant == .replyWakesWrongThread ? holder : holder &- 1, state: .running, message: msg)
             set(&m, L.threadReply, t, 0)
             return ok()
         }

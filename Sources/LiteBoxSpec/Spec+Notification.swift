@@ -37,7 +37,7 @@ extension Spec {
         return finish(s, c) { m in
             D.update(waiting, &m, { m in
                 let w = head(m, queue: q)
-                dequeue(&m, queue: q)
+                if mutant != .signalLeavesWaiterQueued { dequeue(&m, queue: q) }
                 setThread(&m, w, state: .running, message: get(s, L.threadMessage, w), badge: badge)
             }, { m in
                 set(&m, L.notificationBits, n, get(s, L.notificationBits, n) | badge)
@@ -64,7 +64,7 @@ extension Spec {
         return finish(s, c) { m in
             D.update(pending, &m, { m in
                 set(&m, L.threadBadge, t, bits)
-                set(&m, L.notificationBits, n, 0)
+                if mutant != .waitKeepsBits { set(&m, L.notificationBits, n, 0) }
             }, { m in
                 enqueue(&m, queue: n &+ k(L.endpoints), thread: t)
                 setThread(&m, t, state: .blockedNotify, object: n, message: get(s, L.threadMessage, t))

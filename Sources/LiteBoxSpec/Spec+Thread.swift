@@ -41,7 +41,7 @@ extension Spec {
         let c = callerChecks(s, t)
         let owed = get(s, L.threadReply, t)
         return finish(s, c) { m in
-            D.update(owed != 0, &m, { m in
+            D.update(owed != 0 && (mutant == .exitLeavesCallerBlocked ? false : true), &m, { m in
                 setThread(&m, owed &- 1, state: .running, message: 0,
                           status: k(SpecError.peerExited.rawValue))
             }, { _ in })

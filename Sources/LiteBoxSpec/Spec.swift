@@ -26,11 +26,15 @@ public struct Spec<D: SpecDomain> {
     public let config: Configuration
     /// Where the tables live.
     public let layout: Layout
+    /// The deliberate bug switched on, if any (only `verify mutants` and the tests set one).
+    public let mutant: Mutant?
 
-    /// The specification of `config`, which must be valid (see `Configuration.validate()`).
-    public init(_ config: Configuration) {
+    /// The specification of `config`, which must be valid (see
+    /// `Configuration.validate()`), optionally with a deliberate bug.
+    public init(_ config: Configuration, mutant: Mutant? = nil) {
         self.config = config
         self.layout = Layout(config)
+        self.mutant = mutant
     }
 
     // MARK: Table access
@@ -147,6 +151,8 @@ public struct Spec<D: SpecDomain> {
         }
     }
 }
+
+extension Spec: Sendable {}
 
 /// The concrete specification: what the model checker, the differential tests
 /// and trace replay run.

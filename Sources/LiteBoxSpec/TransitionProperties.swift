@@ -7,6 +7,8 @@ public enum TransitionProperty: String, CaseIterable, Sendable, CustomStringConv
     case authorityConfinement
     case integrity
     case noRightsAmplification
+    case queueDiscipline
+    case callContract
 
     /// The property's name (as used in obligation names).
     public var name: String { rawValue }
@@ -23,6 +25,10 @@ public enum TransitionProperty: String, CaseIterable, Sendable, CustomStringConv
             return "a step of sandbox A changes sandbox B's capabilities, page table and threads only by IPC delivery to B, waking B's threads blocked on the object A operates on, spawning B's threads, or deleting B's capabilities (and their mappings) that descend from a capability A revoked; a frame changes only by a store through a W mapping of it"
         case .noRightsAmplification:
             return "after a step, every capability's rights to an object are within the rights of some capability to that object before it, and no capability gains rights or changes badge in place"
+        case .queueDiscipline:
+            return "every endpoint and notification queue is FIFO: in one step it stays the same, loses its head, or gains one thread at its tail"
+        case .callContract:
+            return "a call that succeeds has the effect its documentation states (the declarative postcondition of each system call), and only send, call, recv and wait may block"
         }
     }
 }
@@ -36,6 +42,8 @@ extension Spec {
         case .authorityConfinement: return authorityConfinement(pre, call, post)
         case .integrity: return integrity(pre, call, post)
         case .noRightsAmplification: return noRightsAmplification(pre, post)
+        case .queueDiscipline: return queueDiscipline(pre, post)
+        case .callContract: return callContract(pre, call, outcome, post)
         }
     }
 
@@ -132,7 +140,8 @@ extension Spec {
         let targetObject = get(pre, L.capObject, target)
         let sc = call.syscall
         let revoked: Word = sc == .capRevoke ? get(pre, L.cdtDescendants, target) : 0
-        let spawned: Word = sc == .spawn ? targetObject : k(L.threads)
+        let spawnAllowed = targetType == k(CapType.thread.rawValue) && has(get(pre, L.capRights, target), .write)
+        let spawned: Word = sc == .spawn ? Word.ite(spawnAllowed, targetObject, k(L.threads)) : k(L.threads)
         let delivers = sc == .send || sc == .nbsend || sc == .call
         let onEndpoint: Bit = (delivers || sc == .recv) ? targetType == k(CapType.endpoint.rawValue) : false
         let onNotification: Bit = sc == .signal ? targetType == k(CapType.notification.rawValue) : false
@@ -217,5 +226,150 @@ extension Spec {
                     && subset(rights, get(pre, L.capRights, at: h))
             }))
         }
+    }
+
+    /// Each queue either is unchanged, lost its head (every other entry moved
+    /// one place towards the head, in order), or gained one thread at its
+    /// tail (entries beyond a queue's length are empty, invariant `queues`).
+    @inlinable
+    func queueDiscipline(_ pre: Memory, _ post: Memory) -> Bit {
+        let L = layout
+        let T = L.threads
+        return D.all(L.queues) { q in
+            let len0 = get(pre, L.queueLength, at: q), len1 = get(post, L.queueLength, at: q)
+            let same = len0 == len1 && D.all(T) { e in
+                get(pre, L.queueEntry, at: q * T + e) == get(post, L.queueEntry, at: q * T + e)
+            }
+            let popped = len0 != 0 && len1 == len0 &- 1 && D.all(T) { e in
+                get(post, L.queueEntry, at: q * T + e) == (e + 1 < T ? get(pre, L.queueEntry, at: q * T + e + 1) : 0)
+            }
+            let pushed = len1 == len0 &+ 1 && D.all(T) { e in
+                Bit.ite(k(e) == len0, get(post, L.queueEntry, at: q * T + e) != 0,
+                        get(post, L.queueEntry, at: q * T + e) == get(pre, L.queueEntry, at: q * T + e))
+            }
+            return same || popped || pushed
+        }
+    }
+
+    /// The declarative postcondition of every successful call, stated from
+    /// the pre-state independently of how the call's code computes it (as a
+    /// Dafny `ensures` clause would). Failed calls are covered by
+    /// `failedCallChangesNothing`.
+    @inlinable
+    func callContract(_ pre: Memory, _ call: Invocation<Word>, _ outcome: Outcome<Word>, _ post: Memory) -> Bit {
+        let L = layout
+        let t = call.thread
+        let sb = sandbox(of: t)
+        let ok = outcome.code == 0
+        let blocked = outcome.code == 1
+        let failed = !(ok || blocked)
+        func cap(_ m: Memory, _ f: Field, _ slot: Word) -> Word { get(m, f, globalSlot(sb, slot)) }
+        func th(_ m: Memory, _ f: Field, _ x: Word) -> Word { get(m, f, x) }
+        func state(_ m: Memory, _ x: Word, _ st: ThreadState) -> Bit { get(m, L.threadState, x) == k(st.rawValue) }
+        let canBlock = call.syscall == .send || call.syscall == .call || call.syscall == .recv || call.syscall == .wait
+        let blockingOK: Bit = canBlock ? true : !blocked
+        let effect: Bit
+        switch call.syscall {
+        case .capCopy, .capMint:
+            let src = call.a0, dst = call.a1
+            let badge = call.syscall == .capMint ? call.a3 : cap(pre, L.capBadge, src)
+            effect = cap(post, L.capType, dst) == cap(pre, L.capType, src)
+                && cap(post, L.capObject, dst) == cap(pre, L.capObject, src)
+                && cap(post, L.capRights, dst) == cap(pre, L.capRights, src) & call.a2
+                && cap(post, L.capBadge, dst) == badge
+                && cap(post, L.cdtParent, dst) == globalSlot(sb, src) &+ 1
+                && cap(post, L.capMapping, dst) == 0
+        case .capMove:
+            let src = call.a0, dst = call.a1
+            effect = D.all(4) { j in cap(post, L.slotTable(j), dst) == cap(pre, L.slotTable(j), src) }
+                && cap(post, L.capMapping, dst) == cap(pre, L.capMapping, src)
+                && cap(post, L.capType, src) == 0
+        case .capDelete:
+            let g = globalSlot(sb, call.a0)
+            let parent = get(pre, L.cdtParent, g)
+            effect = get(post, L.capType, g) == 0 && D.all(L.slots) { c in
+                get(pre, L.cdtParent, at: c) != g &+ 1 || get(post, L.cdtParent, at: c) == parent
+            }
+        case .capRevoke:
+            let g = globalSlot(sb, call.a0)
+            let doomed = get(pre, L.cdtDescendants, g)
+            effect = D.all(4) { j in get(post, L.slotTable(j), g) == get(pre, L.slotTable(j), g) }
+                && get(post, L.cdtDescendants, g) == 0
+                && D.all(L.slots) { c in
+                    Bit.ite(doomed & bit(k(c)) != 0, get(post, L.capType, at: c) == 0,
+                            get(post, L.capType, at: c) == get(pre, L.capType, at: c)
+                                && get(post, L.capObject, at: c) == get(pre, L.capObject, at: c))
+                }
+        case .map:
+            let pg = globalPage(sb, call.a1)
+            effect = get(post, L.pteSlot, pg) == call.a0 &+ 1
+                && get(post, L.pteFrame, pg) == cap(pre, L.capObject, call.a0) &+ 1
+                && get(post, L.pteRights, pg) == call.a2
+                && cap(post, L.capMapping, call.a0) == call.a1 &+ 1
+        case .unmap:
+            let pg = globalPage(sb, call.a0)
+            effect = get(post, L.pteSlot, pg) == 0
+                && cap(post, L.capMapping, get(pre, L.pteSlot, pg) &- 1) == 0
+        case .protect:
+            effect = get(post, L.pteRights, globalPage(sb, call.a0)) == call.a1
+        case .load:
+            let pg = globalPage(sb, call.a0)
+            effect = has(get(pre, L.pteRights, pg), .read) && get(pre, L.pteSlot, pg) != 0
+                && outcome.value == get(pre, L.frameValue, get(pre, L.pteFrame, pg) &- 1)
+        case .store:
+            let pg = globalPage(sb, call.a0)
+            effect = has(get(pre, L.pteRights, pg), .write) && get(pre, L.pteSlot, pg) != 0
+                && get(post, L.frameValue, get(pre, L.pteFrame, pg) &- 1) == call.a1
+        case .send, .nbsend, .call:
+            let g = globalSlot(sb, call.a0)
+            let q = get(pre, L.capObject, g)
+            let r = get(pre, L.queueEntry, q &* k(L.threads)) &- 1
+            let receiver = get(pre, L.queueLength, q) != 0 && state(pre, r, .blockedRecv)
+            let delivered = state(post, r, .running) && th(post, L.threadMessage, r) == call.a1
+                && th(post, L.threadBadge, r) == get(pre, L.capBadge, g)
+            let isCall = call.syscall == .call
+            let caller: Bit = isCall
+                ? (state(post, t, .blockedReply) && th(post, L.threadObject, t) == r && th(post, L.threadReply, r) == t &+ 1)
+                : ok
+            let queued = state(post, t, isCall ? .blockedCall : .blockedSend) && blocked
+                && get(post, L.queueEntry, q &* k(L.threads) &+ get(pre, L.queueLength, q)) == t &+ 1
+            effect = Bit.ite(receiver, delivered && caller, call.syscall == .nbsend ? false : queued)
+        case .recv:
+            let q = cap(pre, L.capObject, call.a0)
+            let snd = get(pre, L.queueEntry, q &* k(L.threads)) &- 1
+            let isCaller = state(pre, snd, .blockedCall)
+            let sender = get(pre, L.queueLength, q) != 0 && (state(pre, snd, .blockedSend) || isCaller)
+            let took = ok && outcome.value == th(pre, L.threadMessage, snd)
+                && th(post, L.threadMessage, t) == th(pre, L.threadMessage, snd) && state(post, t, .running)
+                && Bit.ite(isCaller, state(post, snd, .blockedReply) && th(post, L.threadReply, t) == snd &+ 1,
+                           state(post, snd, .running))
+            let waits = blocked && state(post, t, .blockedRecv) && th(post, L.threadObject, t) == q
+            effect = Bit.ite(sender, took, waits)
+        case .reply:
+            let c = th(pre, L.threadReply, t) &- 1
+            effect = state(post, c, .running) && th(post, L.threadMessage, c) == call.a0 && th(post, L.threadReply, t) == 0
+        case .signal:
+            let g = globalSlot(sb, call.a0)
+            let n = get(pre, L.capObject, g)
+            let q = n &+ k(L.endpoints)
+            let w = get(pre, L.queueEntry, q &* k(L.threads)) &- 1
+            effect = Bit.ite(get(pre, L.queueLength, q) != 0,
+                             state(post, w, .running) && th(post, L.threadBadge, w) == get(pre, L.capBadge, g),
+                             get(post, L.notificationBits, n) == get(pre, L.notificationBits, n) | get(pre, L.capBadge, g))
+        case .wait, .poll:
+            let n = cap(pre, L.capObject, call.a0)
+            let bits = get(pre, L.notificationBits, n)
+            let took = ok && outcome.value == bits && get(post, L.notificationBits, n) == 0
+            let waits = blocked && state(post, t, .blockedNotify) && th(post, L.threadObject, t) == n
+            effect = call.syscall == .poll ? took : Bit.ite(bits != 0, took, waits)
+        case .spawn:
+            effect = state(post, cap(pre, L.capObject, call.a0), .running)
+        case .exit:
+            let owed = th(pre, L.threadReply, t)
+            effect = state(post, t, .inactive) && th(post, L.threadReply, t) == 0
+                && (owed == 0 || (state(post, owed &- 1, .running)
+                                  && th(post, L.threadStatus, owed &- 1) == k(SpecError.peerExited.rawValue)))
+        }
+        return failed || (blockingOK && effect)
     }
 }

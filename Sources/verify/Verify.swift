@@ -16,11 +16,12 @@ struct VerifyFailure: Error {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the LiteBox specification: configurations, benchmarks.",
+        abstract: "Check the LiteBox specification: exhaustive model checking, configurations, benchmarks.",
         discussion: """
         Exit status: 0 when everything holds, 1 on a violation, 2 on bad usage or input.
         """,
-        subcommands: [ConfigCommand.self, BenchCommand.self])
+        subcommands: [CheckCommand.self, MutantsCommand.self, ConfigCommand.self, BenchCommand.self],
+        defaultSubcommand: CheckCommand.self)
 }
 
 /// Loads a configuration named on the command line: a preset name
@@ -58,5 +59,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print their figures.",
-        subcommands: [BenchSpec.self])
+        subcommands: [BenchSpec.self, BenchChecker.self])
 }

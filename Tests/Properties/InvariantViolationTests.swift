@@ -133,53 +133,53 @@ import Testing
     // tiny (C=2, T=2): g0 ep0 RWG, g1 frame0 RW, g2 ep0 RW, g3 empty.
 
     static let typedCapsCases: [Corruption] = [
-        Corruption(.typedCaps, "capability type code beyond thread", .default) { b, s in
+        Corruption(.typedCaps, "capability type code beyond thread", .threeSandboxes) { b, s in
             b.put(&s, b.L.capType, 2, 5)
         },
-        Corruption(.typedCaps, "endpoint capability naming a nonexistent endpoint", .default) { b, s in
+        Corruption(.typedCaps, "endpoint capability naming a nonexistent endpoint", .threeSandboxes) { b, s in
             b.put(&s, b.L.capObject, 3, 1)
         },
-        Corruption(.typedCaps, "thread capability naming a nonexistent thread", .default) { b, s in
+        Corruption(.typedCaps, "thread capability naming a nonexistent thread", .threeSandboxes) { b, s in
             b.put(&s, b.L.capObject, 2, 3)
         },
-        Corruption(.typedCaps, "notification capability with G", .default) { b, s in
+        Corruption(.typedCaps, "notification capability with G", .threeSandboxes) { b, s in
             b.put(&s, b.L.capRights, 4, Rights.all.rawValue)
         },
-        Corruption(.typedCaps, "thread capability with R", .default) { b, s in
+        Corruption(.typedCaps, "thread capability with R", .threeSandboxes) { b, s in
             b.put(&s, b.L.capRights, 2, RW.rawValue)
         },
-        Corruption(.typedCaps, "rights bit outside RWG", .default) { b, s in
+        Corruption(.typedCaps, "rights bit outside RWG", .threeSandboxes) { b, s in
             b.put(&s, b.L.capRights, 0, Rights.all.rawValue | 8)
         },
-        Corruption(.typedCaps, "badge on a frame capability", .default) { b, s in
+        Corruption(.typedCaps, "badge on a frame capability", .threeSandboxes) { b, s in
             b.put(&s, b.L.capBadge, 1, 7)
         },
-        Corruption(.typedCaps, "badge on a thread capability", .default) { b, s in
+        Corruption(.typedCaps, "badge on a thread capability", .threeSandboxes) { b, s in
             b.put(&s, b.L.capBadge, 2, 1)
         },
     ]
 
     static let cleanEmptySlotsCases: [Corruption] = [
-        Corruption(.cleanEmptySlots, "empty slot with an object", .default) { b, s in
+        Corruption(.cleanEmptySlots, "empty slot with an object", .threeSandboxes) { b, s in
             b.put(&s, b.L.capObject, 5, 1)
         },
-        Corruption(.cleanEmptySlots, "empty slot with rights", .default) { b, s in
+        Corruption(.cleanEmptySlots, "empty slot with rights", .threeSandboxes) { b, s in
             b.put(&s, b.L.capRights, 5, R.rawValue)
         },
-        Corruption(.cleanEmptySlots, "empty slot with a badge", .default) { b, s in
+        Corruption(.cleanEmptySlots, "empty slot with a badge", .threeSandboxes) { b, s in
             b.put(&s, b.L.capBadge, 5, 3)
         },
-        Corruption(.cleanEmptySlots, "empty slot with a CDT parent (listed in the parent's descendants)", .default,
+        Corruption(.cleanEmptySlots, "empty slot with a CDT parent (listed in the parent's descendants)", .threeSandboxes,
                    alsoBreaks: [.cdtLinks],
                    why: "cdtLinks requires a child to have its parent's (non-empty) type, so an empty child always breaks it") { b, s in
             b.put(&s, b.L.cdtParent, 5, 4)
             b.put(&s, b.L.cdtDescendants, 3, b.bit(5))
         },
-        Corruption(.cleanEmptySlots, "empty slot with descendants", .default, alsoBreaks: [.cdtAcyclic],
+        Corruption(.cleanEmptySlots, "empty slot with descendants", .threeSandboxes, alsoBreaks: [.cdtAcyclic],
                    why: "a descendant set must equal the children's, and a child of an empty slot breaks cdtLinks instead") { b, s in
             b.put(&s, b.L.cdtDescendants, 5, b.bit(3))
         },
-        Corruption(.cleanEmptySlots, "empty slot backing a mapping", .default, alsoBreaks: [.mappings],
+        Corruption(.cleanEmptySlots, "empty slot backing a mapping", .threeSandboxes, alsoBreaks: [.mappings],
                    why: "mappings requires every slot that records a page to hold a frame capability") { b, s in
             b.put(&s, b.L.capMapping, 5, 1)
         },
@@ -189,17 +189,17 @@ import Testing
     static let copiedEndpoint: [Call] = [.capCopy(1, src: 0, dst: 2, rights: RW)]
 
     static let cdtLinksCases: [Corruption] = [
-        Corruption(.cdtLinks, "parent beyond the last slot", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtLinks, "parent beyond the last slot", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.cdtParent, 5, UInt32(b.L.slots + 1))
             b.put(&s, b.L.cdtDescendants, 3, 0)
         },
-        Corruption(.cdtLinks, "parent is an empty slot", .default, after: copiedEndpoint, alsoBreaks: [.cleanEmptySlots],
+        Corruption(.cdtLinks, "parent is an empty slot", .threeSandboxes, after: copiedEndpoint, alsoBreaks: [.cleanEmptySlots],
                    why: "cdtAcyclic forces the parent's descendant set to list the child, and an empty slot has none") { b, s in
             b.put(&s, b.L.cdtParent, 5, 8)                 // g7, empty
             b.put(&s, b.L.cdtDescendants, 3, 0)
             b.put(&s, b.L.cdtDescendants, 7, b.bit(5))
         },
-        Corruption(.cdtLinks, "parent of another type (same object index)", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtLinks, "parent of another type (same object index)", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.cdtParent, 5, 5)                 // g4: notification 0, RW, unbadged
             b.put(&s, b.L.cdtDescendants, 3, 0)
             b.put(&s, b.L.cdtDescendants, 4, b.bit(5))
@@ -209,7 +209,7 @@ import Testing
             b.put(&s, b.L.cdtDescendants, 0, 0)
             b.put(&s, b.L.cdtDescendants, 1, b.bit(6) | b.bit(18))
         },
-        Corruption(.cdtLinks, "child with a right its parent lacks", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtLinks, "child with a right its parent lacks", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.capRights, 5, Rights.all.rawValue)
         },
         Corruption(.cdtLinks, "child of a badged capability with another badge", .large,
@@ -224,30 +224,30 @@ import Testing
 
     static let cdtAcyclicCases: [Corruption] = [
         // The ghost equations D[a] = ⋃ {c} ∪ D[c] hold here; only irreflexivity fails.
-        Corruption(.cdtAcyclic, "two-slot parent cycle with matching descendant sets", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtAcyclic, "two-slot parent cycle with matching descendant sets", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.cdtParent, 3, 6)                 // g3's parent is g5, g5's is g3
             b.put(&s, b.L.cdtDescendants, 3, b.bit(3) | b.bit(5))
             b.put(&s, b.L.cdtDescendants, 5, b.bit(3) | b.bit(5))
         },
-        Corruption(.cdtAcyclic, "slot that is its own parent", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtAcyclic, "slot that is its own parent", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.cdtParent, 5, 6)
             b.put(&s, b.L.cdtDescendants, 5, b.bit(5))
             b.put(&s, b.L.cdtDescendants, 3, 0)
         },
-        Corruption(.cdtAcyclic, "missing child bit", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtAcyclic, "missing child bit", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.cdtDescendants, 3, 0)
         },
-        Corruption(.cdtAcyclic, "extra bit for a non-descendant", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtAcyclic, "extra bit for a non-descendant", .threeSandboxes, after: copiedEndpoint) { b, s in
             b.put(&s, b.L.cdtDescendants, 3, b.bit(5) | b.bit(4))
         },
-        Corruption(.cdtAcyclic, "extra bit in a root of the initial state", .default) { b, s in
+        Corruption(.cdtAcyclic, "extra bit in a root of the initial state", .threeSandboxes) { b, s in
             b.put(&s, b.L.cdtDescendants, 0, b.bit(3))
         },
         Corruption(.cdtAcyclic, "grandchild missing from the grandparent's set", .large,
                    after: [.capCopy(3, src: 2, dst: 3, rights: W)]) { b, s in   // g4 -> g14 -> g15
             b.put(&s, b.L.cdtDescendants, 4, b.bit(14))
         },
-        Corruption(.cdtAcyclic, "bit beyond the last slot", .default, after: copiedEndpoint) { b, s in
+        Corruption(.cdtAcyclic, "bit beyond the last slot", .threeSandboxes, after: copiedEndpoint) { b, s in
             let outside = b.bit(b.L.slots)
             b.put(&s, b.L.cdtDescendants, 5, outside)
             b.put(&s, b.L.cdtDescendants, 3, b.bit(5) | outside)
@@ -258,33 +258,33 @@ import Testing
     static let mappedReadOnlyCopy: [Call] = [.capCopy(2, src: 1, dst: 3, rights: R), .map(2, slot: 3, page: 0, rights: R)]
 
     static let mappingsCases: [Corruption] = [
-        Corruption(.mappings, "unmapped page with a frame", .default) { b, s in
+        Corruption(.mappings, "unmapped page with a frame", .threeSandboxes) { b, s in
             b.put(&s, b.L.pteFrame, b.pg(1, 0), 1)
         },
-        Corruption(.mappings, "unmapped page with rights", .default) { b, s in
+        Corruption(.mappings, "unmapped page with rights", .threeSandboxes) { b, s in
             b.put(&s, b.L.pteRights, b.pg(1, 0), R.rawValue)
         },
-        Corruption(.mappings, "backing slot beyond the capability space", .default) { b, s in
+        Corruption(.mappings, "backing slot beyond the capability space", .threeSandboxes) { b, s in
             b.put(&s, b.L.pteSlot, 0, UInt32(b.L.slotsPerSandbox + 1))
             b.put(&s, b.L.capMapping, 1, 0)
         },
-        Corruption(.mappings, "backing slot holds an endpoint capability", .default) { b, s in
+        Corruption(.mappings, "backing slot holds an endpoint capability", .threeSandboxes) { b, s in
             b.put(&s, b.L.pteSlot, 0, 1)                   // slot 0: ep0; g1 still holds frame0 RW
             b.put(&s, b.L.capMapping, 1, 0)
         },
         Corruption(.mappings, "page maps another frame than its backing capability's", .large) { b, s in
             b.put(&s, b.L.pteFrame, 0, 2)                  // frame 1, which sandbox 0 also holds (g3, RW)
         },
-        Corruption(.mappings, "backing capability does not record the mapping", .default) { b, s in
+        Corruption(.mappings, "backing capability does not record the mapping", .threeSandboxes) { b, s in
             b.put(&s, b.L.capMapping, 1, 0)
         },
         Corruption(.mappings, "mapping rights beyond the backing capability's", .large, after: mappedReadOnlyCopy) { b, s in
             b.put(&s, b.L.pteRights, b.pg(1, 0), RW.rawValue) // sandbox 1 still holds frame 2 with W (g7)
         },
-        Corruption(.mappings, "mapping rights beyond RW", .default) { b, s in
+        Corruption(.mappings, "mapping rights beyond RW", .threeSandboxes) { b, s in
             b.put(&s, b.L.pteRights, 0, Rights([.read, .grant]).rawValue)
         },
-        Corruption(.mappings, "non-frame capability records a mapping", .default) { b, s in
+        Corruption(.mappings, "non-frame capability records a mapping", .threeSandboxes) { b, s in
             b.put(&s, b.L.capMapping, 0, 1)
         },
         Corruption(.mappings, "capability records a page beyond the address space", .large) { b, s in
@@ -302,7 +302,7 @@ import Testing
     static let isolationWhy = "isolation is implied by mappings (the backing capability is the witness)"
 
     static let isolationCases: [Corruption] = [
-        Corruption(.isolation, "writable mapping while the sandbox holds the frame with R only", .default,
+        Corruption(.isolation, "writable mapping while the sandbox holds the frame with R only", .threeSandboxes,
                    alsoBreaks: [.mappings], why: isolationWhy) { b, s in
             b.put(&s, b.L.capRights, 1, R.rawValue)
             b.put(&s, b.L.pteRights, 0, RW.rawValue)
@@ -311,7 +311,7 @@ import Testing
                    alsoBreaks: [.mappings], why: isolationWhy) { b, s in
             b.put(&s, b.L.pteFrame, b.pg(1, 1), 1)         // frame 0: only sandbox 0 holds it
         },
-        Corruption(.isolation, "mapping left behind by a deleted frame capability", .default,
+        Corruption(.isolation, "mapping left behind by a deleted frame capability", .threeSandboxes,
                    alsoBreaks: [.mappings], why: isolationWhy) { b, s in
             for f in [b.L.capType, b.L.capObject, b.L.capRights, b.L.capMapping] { b.put(&s, f, 1, 0) }
         },
@@ -335,24 +335,24 @@ import Testing
             b.putEntry(&s, queue: 0, 0, 5)
             b.put(&s, b.L.queueLength, 0, 1)
         },
-        Corruption(.queues, "sender behind a receiver", .default, after: oneReceiver) { b, s in
+        Corruption(.queues, "sender behind a receiver", .threeSandboxes, after: oneReceiver) { b, s in
             b.putThread(&s, 0, .blockedSend, object: 0)
             b.putEntry(&s, queue: 0, 1, 1)
             b.put(&s, b.L.queueLength, 0, 2)
         },
-        Corruption(.queues, "receiver behind a sender", .default, after: [.send(0, ep: 0, msg: 7)]) { b, s in
+        Corruption(.queues, "receiver behind a sender", .threeSandboxes, after: [.send(0, ep: 0, msg: 7)]) { b, s in
             b.putThread(&s, 1, .blockedRecv, object: 0)
             b.putEntry(&s, queue: 0, 1, 2)
             b.put(&s, b.L.queueLength, 0, 2)
         },
-        Corruption(.queues, "entry past the length", .default, after: oneReceiver, alsoBreaks: [.threadQueueSymmetry],
+        Corruption(.queues, "entry past the length", .threeSandboxes, after: oneReceiver, alsoBreaks: [.threadQueueSymmetry],
                    why: "a queue entry whose thread is not blocked on that queue also breaks threadQueueSymmetry") { b, s in
             b.putEntry(&s, queue: 0, 1, 1)
         },
-        Corruption(.queues, "empty entry within the length", .default, after: oneReceiver) { b, s in
+        Corruption(.queues, "empty entry within the length", .threeSandboxes, after: oneReceiver) { b, s in
             b.put(&s, b.L.queueLength, 0, 2)
         },
-        Corruption(.queues, "entry naming a nonexistent thread", .default, after: oneReceiver, alsoBreaks: [.threadQueueSymmetry],
+        Corruption(.queues, "entry naming a nonexistent thread", .threeSandboxes, after: oneReceiver, alsoBreaks: [.threadQueueSymmetry],
                    why: "a queue entry whose thread is not blocked on that queue also breaks threadQueueSymmetry") { b, s in
             b.putEntry(&s, queue: 0, 1, UInt32(b.L.threads + 1))
             b.put(&s, b.L.queueLength, 0, 2)
@@ -362,7 +362,7 @@ import Testing
                    after: [.recv(0, ep: 0), .recv(1, ep: 0)]) { b, s in
             b.put(&s, b.L.queueLength, 0, UInt32(b.L.threads + 1))
         },
-        Corruption(.queues, "running thread within an endpoint queue", .default, alsoBreaks: [.threadQueueSymmetry],
+        Corruption(.queues, "running thread within an endpoint queue", .threeSandboxes, alsoBreaks: [.threadQueueSymmetry],
                    why: "a queue entry whose thread is not blocked on that queue also breaks threadQueueSymmetry") { b, s in
             b.putEntry(&s, queue: 0, 0, 1)
             b.put(&s, b.L.queueLength, 0, 1)
@@ -382,20 +382,20 @@ import Testing
                    after: [.recv(2, ep: 0)]) { b, s in
             b.put(&s, b.L.threadObject, 2, 1)
         },
-        Corruption(.threadQueueSymmetry, "blocked sender in no queue", .default) { b, s in
+        Corruption(.threadQueueSymmetry, "blocked sender in no queue", .threeSandboxes) { b, s in
             b.putThread(&s, 1, .blockedSend, object: 0)
         },
-        Corruption(.threadQueueSymmetry, "blocked caller in no queue", .default) { b, s in
+        Corruption(.threadQueueSymmetry, "blocked caller in no queue", .threeSandboxes) { b, s in
             b.putThread(&s, 1, .blockedCall, object: 0)
         },
-        Corruption(.threadQueueSymmetry, "blocked waiter in no notification queue", .default) { b, s in
+        Corruption(.threadQueueSymmetry, "blocked waiter in no notification queue", .threeSandboxes) { b, s in
             b.putThread(&s, 1, .blockedNotify, object: 0)
         },
-        Corruption(.threadQueueSymmetry, "receiver dequeued but still blocked", .default, after: oneReceiver) { b, s in
+        Corruption(.threadQueueSymmetry, "receiver dequeued but still blocked", .threeSandboxes, after: oneReceiver) { b, s in
             b.putEntry(&s, queue: 0, 0, 0)
             b.put(&s, b.L.queueLength, 0, 0)
         },
-        Corruption(.threadQueueSymmetry, "pending bits while a thread waits", .default, after: [.wait(1, ntfn: 1)]) { b, s in
+        Corruption(.threadQueueSymmetry, "pending bits while a thread waits", .threeSandboxes, after: [.wait(1, ntfn: 1)]) { b, s in
             b.put(&s, b.L.notificationBits, 0, 1)
         },
     ]
@@ -406,88 +406,88 @@ import Testing
     static let callAnsweredWithT2: [Call] = [.spawn(0, slot: 2), .recv(1, ep: 0), .call(0, ep: 0, msg: 5)]
 
     static let repliesCases: [Corruption] = [
-        Corruption(.replies, "server lost the reply capability of a waiting caller", .default, after: callAnswered) { b, s in
+        Corruption(.replies, "server lost the reply capability of a waiting caller", .threeSandboxes, after: callAnswered) { b, s in
             b.put(&s, b.L.threadReply, 1, 0)
         },
-        Corruption(.replies, "reply capability held by another thread than the caller's server", .default,
+        Corruption(.replies, "reply capability held by another thread than the caller's server", .threeSandboxes,
                    after: callAnsweredWithT2) { b, s in
             b.put(&s, b.L.threadReply, 1, 0)
             b.put(&s, b.L.threadReply, 2, 1)
         },
-        Corruption(.replies, "two holders of one caller's reply capability", .default, after: callAnsweredWithT2) { b, s in
+        Corruption(.replies, "two holders of one caller's reply capability", .threeSandboxes, after: callAnsweredWithT2) { b, s in
             b.put(&s, b.L.threadReply, 2, 1)
         },
-        Corruption(.replies, "reply capability for a running thread", .default) { b, s in
+        Corruption(.replies, "reply capability for a running thread", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadReply, 1, 1)
         },
-        Corruption(.replies, "thread waiting for its own reply", .default) { b, s in
+        Corruption(.replies, "thread waiting for its own reply", .threeSandboxes) { b, s in
             b.putThread(&s, 0, .blockedReply, object: 0)
             b.put(&s, b.L.threadReply, 0, 1)
         },
-        Corruption(.replies, "reply capability for a nonexistent thread", .default) { b, s in
+        Corruption(.replies, "reply capability for a nonexistent thread", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadReply, 1, UInt32(b.L.threads + 1))
         },
-        Corruption(.replies, "receiving thread holding a reply capability", .default, after: callAnswered) { b, s in
+        Corruption(.replies, "receiving thread holding a reply capability", .threeSandboxes, after: callAnswered) { b, s in
             b.putThread(&s, 1, .blockedRecv, object: 0)
             b.putEntry(&s, queue: 0, 0, 2)
             b.put(&s, b.L.queueLength, 0, 1)
         },
-        Corruption(.replies, "inactive thread holding a reply capability", .default, after: callAnswered,
+        Corruption(.replies, "inactive thread holding a reply capability", .threeSandboxes, after: callAnswered,
                    alsoBreaks: [.threadRegisters], why: "threadRegisters also requires an inactive thread's reply register to be zero") { b, s in
             b.putThread(&s, 1, .inactive)
             b.put(&s, b.L.threadMessage, 1, 0)
         },
-        Corruption(.replies, "blockedReply on a nonexistent server", .default, alsoBreaks: [.threadRegisters],
+        Corruption(.replies, "blockedReply on a nonexistent server", .threeSandboxes, alsoBreaks: [.threadRegisters],
                    why: "threadRegisters also requires a blockedReply object to be a thread") { b, s in
             b.putThread(&s, 0, .blockedReply, object: UInt32(b.L.threads + 4))
         },
     ]
 
     static let threadRegistersCases: [Corruption] = [
-        Corruption(.threadRegisters, "state code beyond blockedNotify", .default) { b, s in
+        Corruption(.threadRegisters, "state code beyond blockedNotify", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadState, 1, ThreadState.blockedNotify.rawValue + 1)
         },
-        Corruption(.threadRegisters, "running thread with an object", .default) { b, s in
+        Corruption(.threadRegisters, "running thread with an object", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadObject, 1, 1)
         },
-        Corruption(.threadRegisters, "sender blocked on a nonexistent endpoint", .default, alsoBreaks: [.threadQueueSymmetry],
+        Corruption(.threadRegisters, "sender blocked on a nonexistent endpoint", .threeSandboxes, alsoBreaks: [.threadQueueSymmetry],
                    why: "the thread must then sit in the queue its object names (here the notification's), which breaks symmetry or queues") { b, s in
             b.putThread(&s, 1, .blockedSend, object: UInt32(b.L.endpoints))
         },
-        Corruption(.threadRegisters, "waiter on a nonexistent notification", .default, alsoBreaks: [.threadQueueSymmetry],
+        Corruption(.threadRegisters, "waiter on a nonexistent notification", .threeSandboxes, alsoBreaks: [.threadQueueSymmetry],
                    why: "there is no queue for it to sit in") { b, s in
             b.putThread(&s, 1, .blockedNotify, object: UInt32(b.L.notifications))
         },
-        Corruption(.threadRegisters, "receive slot while running", .default) { b, s in
+        Corruption(.threadRegisters, "receive slot while running", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadRecvSlot, 1, 1)
         },
-        Corruption(.threadRegisters, "receive slot beyond the capability space", .default,
+        Corruption(.threadRegisters, "receive slot beyond the capability space", .threeSandboxes,
                    after: [.recv(1, ep: 0, into: 2)]) { b, s in
             b.put(&s, b.L.threadRecvSlot, 1, UInt32(b.L.slotsPerSandbox + 1))
         },
-        Corruption(.threadRegisters, "grant slot while running", .default) { b, s in
+        Corruption(.threadRegisters, "grant slot while running", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadGrant, 1, 1)
         },
-        Corruption(.threadRegisters, "grant slot while receiving", .default, after: oneReceiver) { b, s in
+        Corruption(.threadRegisters, "grant slot while receiving", .threeSandboxes, after: oneReceiver) { b, s in
             b.put(&s, b.L.threadGrant, 1, 1)
         },
-        Corruption(.threadRegisters, "grant slot beyond the capability space", .default,
+        Corruption(.threadRegisters, "grant slot beyond the capability space", .threeSandboxes,
                    after: [.send(1, ep: 0, msg: 3)]) { b, s in
             b.put(&s, b.L.threadGrant, 1, UInt32(b.L.slotsPerSandbox + 1))
         },
-        Corruption(.threadRegisters, "status that is neither ok nor peerExited", .default) { b, s in
+        Corruption(.threadRegisters, "status that is neither ok nor peerExited", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadStatus, 1, SpecError.fault.rawValue)
         },
-        Corruption(.threadRegisters, "inactive thread with a message", .default) { b, s in
+        Corruption(.threadRegisters, "inactive thread with a message", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadMessage, 2, 42)
         },
-        Corruption(.threadRegisters, "inactive thread with a badge", .default) { b, s in
+        Corruption(.threadRegisters, "inactive thread with a badge", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadBadge, 2, 1)
         },
-        Corruption(.threadRegisters, "inactive thread with status peerExited", .default) { b, s in
+        Corruption(.threadRegisters, "inactive thread with status peerExited", .threeSandboxes) { b, s in
             b.put(&s, b.L.threadStatus, 2, SpecError.peerExited.rawValue)
         },
-        Corruption(.threadRegisters, "inactive thread holding a reply capability", .default, alsoBreaks: [.replies],
+        Corruption(.threadRegisters, "inactive thread holding a reply capability", .threeSandboxes, alsoBreaks: [.replies],
                    why: "replies forbids inactive holders too") { b, s in
             b.put(&s, b.L.threadReply, 2, 1)
         },
@@ -541,7 +541,7 @@ import Testing
     /// with the queue index; it now also requires a queue state, so both
     /// `queues` (kind clause) and threadQueueSymmetry catch it.
     @Test func wokenThreadLeftInQueueBreaksThreadQueueSymmetry() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         var s = b.reach(Self.oneReceiver)
         b.putThread(&s, 1, .running)
         #expect(!b.spec.invs(s))
@@ -591,7 +591,7 @@ import Testing
     // failedCallChangesNothing
 
     @Test func failedCallThatChangesAnyCellIsCaught() {
-        for config in [Configuration.tiny, .default, .large] {
+        for config in [Configuration.tiny, .threeSandboxes, .large] {
             let b = Bench(config)
             // A running thread of sandbox 1 copies from its (empty) last slot: emptySlot.
             let t = config.threads.firstIndex { $0.sandbox == 1 && $0.running }!
@@ -609,7 +609,7 @@ import Testing
     }
 
     @Test func failedCallOfNonRunningThreadThatActsIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         // t2 is inactive: its signal fails with threadNotRunning ...
         let st = realStep(b, after: [], .signal(2, ntfn: 0))
         #expect(st.outcome.error == .threadNotRunning)
@@ -621,7 +621,7 @@ import Testing
     }
 
     @Test func successReportedAsFailureIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .capCopy(1, src: 0, dst: 2, rights: Self.RW))
         #expect(st.outcome.succeeded)
         expectClean(b, st)
@@ -637,7 +637,7 @@ import Testing
     // authorityConfinement
 
     @Test func capabilityAppearingWithoutIPCIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .poll(1, ntfn: 1))
         #expect(st.outcome.succeeded)
         expectClean(b, st)
@@ -652,7 +652,7 @@ import Testing
     }
 
     @Test func legitimateCopyIsNotFlagged() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .capCopy(1, src: 0, dst: 2, rights: Self.R))
         #expect(st.outcome.succeeded)
         #expect(holds(b, .authorityConfinement, st))
@@ -707,7 +707,7 @@ import Testing
     // integrity
 
     @Test func changingAnotherSandboxsRunningThreadIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .load(0, page: 0))
         #expect(st.outcome.succeeded)
         expectClean(b, st)
@@ -724,7 +724,7 @@ import Testing
     }
 
     @Test func changingAnotherSandboxsCapabilityIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .load(0, page: 0))
         // Sandbox 0's load downgrades sandbox 1's endpoint capability: no
         // authority is gained, so only integrity can see it.
@@ -801,7 +801,7 @@ import Testing
     }
 
     @Test func deliveryToABlockedReceiverIsNotFlagged() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: Self.oneReceiver, .send(0, ep: 0, msg: 7))
         #expect(b.spec.threadState(st.post, 1) == .running)
         expectClean(b, st)
@@ -827,14 +827,15 @@ import Testing
         // the R source it also breaks cdtLinks ...
         var bad = st
         b.put(&bad.post, b.L.capRights, b.g(1, 4), Self.RW.rawValue)
+        // (callContract also sees that the copy's rights are not src ∩ mask).
         #expect(b.broken(bad.post) == [.cdtLinks])
-        #expect(b.brokenProperties(bad.pre, bad.call, bad.outcome, bad.post) == [.noRightsAmplification])
+        #expect(b.brokenProperties(bad.pre, bad.call, bad.outcome, bad.post) == [.noRightsAmplification, .callContract])
         // ... but a kernel that also makes it a CDT root leaves a valid state:
-        // only the transition property sees the amplification.
+        // only the transition properties see the amplification.
         b.put(&bad.post, b.L.cdtParent, b.g(1, 4), 0)
         b.put(&bad.post, b.L.cdtDescendants, b.g(1, 3), 0)
         #expect(b.spec.invs(bad.post))
-        #expect(b.brokenProperties(bad.pre, bad.call, bad.outcome, bad.post) == [.noRightsAmplification])
+        #expect(b.brokenProperties(bad.pre, bad.call, bad.outcome, bad.post) == [.noRightsAmplification, .callContract])
     }
 
     @Test func protectThatUpgradesTheBackingCapabilityIsCaught() {
@@ -854,7 +855,7 @@ import Testing
     }
 
     @Test func rightNoSandboxHeldIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .load(0, page: 0))
         // Sandbox 0's thread capability gains R (never held by anyone).
         var bad = st
@@ -878,7 +879,7 @@ import Testing
     /// endpoint RW into RWG (sandbox 0's rights) during its own poll. Caught by
     /// noRightsAmplification's in-place clause.
     @Test func inPlaceRightsUpgradeIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .poll(1, ntfn: 1))
         var bad = st
         b.put(&bad.post, b.L.capRights, 3, Rights.all.rawValue)
@@ -891,7 +892,7 @@ import Testing
     /// sandbox 0) during sandbox 1's own poll. Caught by authorityConfinement,
     /// which looks at every slot whose object changed, not only empty ones.
     @Test func inPlaceObjectSubstitutionIsCaught() {
-        let b = Bench(.default)
+        let b = Bench(.threeSandboxes)
         let st = realStep(b, after: [], .poll(1, ntfn: 1))
         #expect(st.outcome.succeeded)
         var bad = st

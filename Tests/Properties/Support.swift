@@ -5,7 +5,30 @@
 import LiteBoxSpec
 
 /// The presets every property test runs on.
-let allPresets: [Configuration] = [.tiny, .default, .large]
+let allPresets: [Configuration] = [.tiny, .default, .large, .threeSandboxes]
+
+extension Configuration {
+    /// A three-sandbox universe (the first default configuration, before the
+    /// default was cut down for depth-12 model checking), kept for the
+    /// hand-built corruptions of `InvariantViolationTests`: a client sandbox
+    /// and a server sandbox sharing an endpoint and a notification, a third
+    /// sandbox reachable only through capability transfer, a frame mapped in
+    /// the client, and an inactive thread the client can spawn.
+    static let threeSandboxes = Configuration(
+        name: "threeSandboxes", sandboxes: 3, slotsPerSandbox: 3, pagesPerSandbox: 1,
+        endpoints: 1, notifications: 1, frames: 1,
+        threads: [ThreadSpec(sandbox: 0, running: true), ThreadSpec(sandbox: 1, running: true),
+                  ThreadSpec(sandbox: 2, running: false)],
+        capabilities: [
+            CapSpec(at: SlotRef(sandbox: 0, slot: 0), type: .endpoint, object: 0, rights: .all),
+            CapSpec(at: SlotRef(sandbox: 0, slot: 1), type: .frame, object: 0, rights: [.read, .write]),
+            CapSpec(at: SlotRef(sandbox: 0, slot: 2), type: .thread, object: 2, rights: [.write]),
+            CapSpec(at: SlotRef(sandbox: 1, slot: 0), type: .endpoint, object: 0, rights: [.read, .write]),
+            CapSpec(at: SlotRef(sandbox: 1, slot: 1), type: .notification, object: 0, rights: [.read, .write]),
+            CapSpec(at: SlotRef(sandbox: 2, slot: 0), type: .notification, object: 0, rights: [.write], badge: 1),
+        ],
+        mappings: [MappingSpec(sandbox: 0, page: 0, slot: 1, rights: [.read])])
+}
 
 extension Configuration {
     /// Decodes raw random numbers into a call of this configuration. Argument

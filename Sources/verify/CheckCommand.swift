@@ -1,0 +1,162 @@
+// `verify [--depth N] ...`: exhaustive model checking of a configuration (DESIGN §4).
+
+import ArgumentParser
+import Foundation
+import LiteBoxCheck
+import LiteBoxSpec
+import ModelCheck
+
+/// The default subcommand: explores every state reachable in at most N calls.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Explore every state reachable in at most N system calls and check every invariant and transition property.")
+
+    @Option(help: "Explore every state reachable in at most this many system calls.")
+    var depth: Int = 12
+
+    @Option(help: "A preset (tiny, default, large) or a JSON configuration file.")
+    var config: String = "default"
+
+    @Option(help: "Worker threads (default: every core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Turn off symmetry reduction (slot and page permutations).")
+    var noSymmetry = false
+
+    @Flag(help: "Print a machine-readable JSON report on stdout.")
+    var json = false
+
+    @Option(help: "Where to write the counterexample trace, if a violation is found.")
+    var counterexample: String = "counterexample.trace"
+
+    func validate() throws {
+        guard depth >= 0 else { throw ValidationError("--depth must be at least 0") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let cfg = try loadConfiguration(config)
+        let model = LiteBoxModel(ConcreteSpec(cfg), symmetry: !noSymmetry)
+        let report = try runCheck(model, configName: config, depth: depth, threads: threads, json: json,
+                                  counterexamplePath: counterexample)
+        if report.violation != nil { throw VerifyFailure(status: 1, message: "") }
+    }
+}
+
+/// Runs the checker with progress on stderr, prints the report, writes the
+/// counterexample; returns the result.
+func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
+              counterexamplePath: String?, quiet: Bool = false) throws -> CheckResult {
+    let spec = model.spec
+    if !quiet {
+        stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")")
+    }
+    let progress: @Sendable (LevelReport) -> Void = { level in
+        let rate = level.transitionsPerSecond / 1e6
+        let mib = Double(level.residentBytes) / 1_048_576
+        stderr(String(format: "  depth %2d  distinct %11d  new %10d  %8.2fM transitions/s  %7.1f MiB",
+                      level.depth, level.distinct, level.newStates, rate, mib))
+    }
+    let options = CheckOptions(depth: depth, threads: threads, progress: quiet ? nil : progress)
+    let result = Checker.run(model, options)
+    var trace: Trace?
+    if let v = result.violation {
+        trace = Trace(config: configName, entries: replay(spec, v.trace.map { model.calls[$0] }),
+                      comments: ["counterexample: \(v.kind.rawValue) \(v.name) broken after \(v.trace.count) calls"])
+        if let path = counterexamplePath, let t = trace {
+            do { try t.text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                throw VerifyFailure(status: 2, message: "error: cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+    }
+    if json {
+        print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath))
+    } else if !quiet {
+        printReport(model, result, trace: trace, counterexamplePath: counterexamplePath)
+    }
+    return result
+}
+
+/// The calls of a trace with their outcomes, replayed through the spec.
+func replay(_ spec: ConcreteSpec, _ calls: [Call]) -> [Trace.Entry] {
+    var s = spec.initialState
+    return calls.map { c in
+        let (n, o) = spec.step(s, c)
+        s = n
+        return Trace.Entry(call: c, outcome: o)
+    }
+}
+
+func stderr(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?) {
+    let spec = model.spec
+    print("configuration \(spec.config.name): \(r.distinctStates) distinct states, \(r.transitions) transitions, depth \(r.levels.count - 1), \(String(format: "%.2f", r.seconds)) s")
+    print("states per level: " + r.levels.map { "\($0.newStates)" }.joined(separator: " "))
+    print(String(format: "fingerprint collision probability ≤ %.3g; %.1f bytes stored per state", r.collisionProbability, r.bytesPerState))
+    print("coverage (transitions per call: ok / blocked / errors):")
+    for (i, row) in r.coverage.enumerated() {
+        let ok = row[0], blocked = row[1]
+        let errors = row.enumerated().dropFirst(2).filter { $0.element > 0 }
+            .map { "\(model.coverageColumns[$0.offset]) \($0.element)" }.joined(separator: ", ")
+        let flag = ok + blocked == 0 ? "   <- never succeeds" : ""
+        print("  \(pad(model.coverageRows[i], 11)) ok \(pad("\(ok)", 10)) blocked \(pad("\(blocked)", 10)) \(errors)\(flag)")
+    }
+    guard let v = r.violation, let trace else {
+        print("verdict: all \(Invariant.allCases.count) invariants and \(TransitionProperty.allCases.count) transition properties hold")
+        return
+    }
+    print("verdict: VIOLATION of \(v.kind.rawValue) \(v.name) after \(v.trace.count) calls")
+    var s = spec.initialState
+    print("initial state:\n" + spec.render(s).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+    for (i, e) in trace.entries.enumerated() {
+        let (n, o) = spec.step(s, e.call)
+        print("  \(i + 1). \(e.call) -> \(o)")
+        for d in spec.difference(s, n) { print("       \(d)") }
+        s = n
+    }
+    let broken = Invariant.allCases.filter { !spec.holds($0, s) }.map(\.name)
+    if !broken.isEmpty { print("  final state breaks: \(broken.joined(separator: ", "))") }
+    if let path = counterexamplePath { print("counterexample written to \(path)") }
+}
+
+func jsonReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?) -> String {
+    func q(_ s: String) -> String {
+        var o = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": o += "\\\""
+            case "\\": o += "\\\\"
+            case "\n": o += "\\n"
+            default: o += ch.value < 0x20 ? String(format: "\\u%04x", ch.value) : String(ch)
+            }
+        }
+        return o + "\""
+    }
+    var fields: [String] = []
+    fields.append("\"configuration\": \(q(model.spec.config.name))")
+    fields.append("\"depth\": \(r.levels.count - 1)")
+    fields.append("\"symmetry\": \(model.symmetry)")
+    fields.append("\"distinctStates\": \(r.distinctStates)")
+    fields.append("\"transitions\": \(r.transitions)")
+    fields.append("\"seconds\": \(String(format: "%.3f", r.seconds))")
+    fields.append("\"collisionProbability\": \(String(format: "%.3g", r.collisionProbability))")
+    fields.append("\"bytesPerState\": \(String(format: "%.2f", r.bytesPerState))")
+    fields.append("\"levels\": [" + r.levels.map {
+        "{\"depth\": \($0.depth), \"distinct\": \($0.distinct), \"new\": \($0.newStates), \"transitions\": \($0.transitions), \"seconds\": \(String(format: "%.3f", $0.seconds))}"
+    }.joined(separator: ", ") + "]")
+    fields.append("\"coverage\": {" + r.coverage.enumerated().map { (i, row) in
+        q(model.coverageRows[i]) + ": {" + row.enumerated().filter { $0.element > 0 }
+            .map { q(model.coverageColumns[$0.offset]) + ": \($0.element)" }.joined(separator: ", ") + "}"
+    }.joined(separator: ", ") + "}")
+    if let v = r.violation, let trace {
+        fields.append("\"verdict\": \"violation\"")
+        fields.append("\"violation\": {\"kind\": \(q(v.kind.rawValue)), \"name\": \(q(v.name)), \"trace\": ["
+                      + trace.entries.map { q("\($0.call) -> \($0.outcome.map { "\($0)" } ?? "")") }.joined(separator: ", ")
+                      + "], \"counterexampleFile\": \(counterexamplePath.map(q) ?? "null")}")
+    } else {
+        fields.append("\"verdict\": \"hold\"")
+    }
+    return "{\n  " + fields.joined(separator: ",\n  ") + "\n}"
+}

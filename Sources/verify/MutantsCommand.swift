@@ -1,0 +1,54 @@
+// `verify mutants`: every deliberately broken variant of the specification
+// must be caught by the exhaustive search of the default configuration.
+
+import ArgumentParser
+import Foundation
+import LiteBoxCheck
+import LiteBoxSpec
+import ModelCheck
+
+/// Runs the mutant catalog (`Mutant`) through the checker.
+struct MutantsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mutants",
+        abstract: "Check that every mutant of the specification is caught; exit 1 if one survives.")
+
+    @Option(help: "Search depth for each mutant.")
+    var depth: Int = 12
+
+    @Option(help: "A preset (tiny, default, large) or a JSON configuration file.")
+    var config: String = "default"
+
+    @Option(help: "Worker threads (default: every core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Turn off symmetry reduction.")
+    var noSymmetry = false
+
+    @Option(help: "Only the mutants whose name contains this text.")
+    var only: String?
+
+    func run() throws {
+        let cfg = try loadConfiguration(config)
+        let mutants = Mutant.allCases.filter { only == nil || $0.rawValue.contains(only!) }
+        guard !mutants.isEmpty else { throw VerifyFailure(status: 2, message: "error: no mutant matches '\(only ?? "")'") }
+        print("mutant                      caught by                              depth  states      time")
+        var survivors: [Mutant] = []
+        for mutant in mutants {
+            let model = LiteBoxModel(ConcreteSpec(cfg, mutant: mutant), symmetry: !noSymmetry)
+            let result = Checker.run(model, CheckOptions(depth: depth, threads: threads))
+            let time = String(format: "%.2f s", result.seconds)
+            if let v = result.violation {
+                print(pad(mutant.rawValue, 28) + pad("\(v.kind.rawValue) \(v.name)", 39) + pad("\(v.trace.count)", 7)
+                      + pad("\(result.distinctStates)", 12) + time)
+            } else {
+                survivors.append(mutant)
+                print(pad(mutant.rawValue, 28) + pad("SURVIVED", 39) + pad("-", 7) + pad("\(result.distinctStates)", 12) + time)
+            }
+        }
+        if !survivors.isEmpty {
+            throw VerifyFailure(status: 1, message: "\(survivors.count) mutant(s) survived depth \(depth): \(survivors.map(\.rawValue).joined(separator: ", "))")
+        }
+        print("all \(mutants.count) mutants caught")
+    }
+}
