@@ -204,7 +204,10 @@ public enum Checker {
             let chunkCount = max(1, min(current.count, options.threads * 8))
             let results = (0..<chunkCount).map { _ in ChunkResult<M.State>(cells: rows * cols) }
             let shared = Box((model, current, visited, results))
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+            let workers = min(options.threads, chunkCount)
+            // `workers` threads; worker w expands chunks w, w + workers, ...
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+              for c in stride(from: w, to: chunkCount, by: workers) {
                 let (model, current, visited, results) = shared.value
                 let out = results[c]
                 let lo = current.count * c / chunkCount, hi = current.count * (c + 1) / chunkCount
@@ -240,6 +243,7 @@ public enum Checker {
                 out.fingerprints = fingerprints; out.states = states
                 out.parents = parentsOut; out.actions = actionsOut
                 out.coverage = cover; out.broken = broken
+              }
             }
             var transitions = 0
             for r in results {
@@ -271,15 +275,21 @@ public enum Checker {
             }
             // Every invariant on every new state, in parallel; the first broken by state index wins.
             let checkChunks = max(1, min(next.count, options.threads * 8))
-            let firstBroken = Box([(index: Int, name: String)?](repeating: nil, count: checkChunks))
+            // One box per chunk, each written by the one thread that checks the chunk.
+            let firstBroken = (0..<checkChunks).map { _ in Box<(index: Int, name: String)?>(nil) }
             let toCheck = Box(next)
-            DispatchQueue.concurrentPerform(iterations: checkChunks) { c in
+            let boxes = Box(firstBroken)
+            let checkers = min(options.threads, checkChunks)
+            DispatchQueue.concurrentPerform(iterations: checkers) { w in
                 let states = toCheck.value
-                let lo = states.count * c / checkChunks, hi = states.count * (c + 1) / checkChunks
-                for i in lo..<hi {
-                    if let inv = invariants.first(where: { !$0.holds(states[i]) }) {
-                        firstBroken.value[c] = (i, inv.name)
-                        return
+                let firstBroken = boxes.value
+                for c in stride(from: w, to: checkChunks, by: checkers) {
+                    let lo = states.count * c / checkChunks, hi = states.count * (c + 1) / checkChunks
+                    for i in lo..<hi {
+                        if let inv = invariants.first(where: { !$0.holds(states[i]) }) {
+                            firstBroken[c].value = (i, inv.name)
+                            break
+                        }
                     }
                 }
             }
@@ -290,7 +300,7 @@ public enum Checker {
                                       transitions: transitions, seconds: seconds(since: levelStart),
                                       residentBytes: residentBytes()))
             options.progress?(levels[levels.count - 1])
-            if let broken = firstBroken.value.lazy.compactMap({ $0 }).first {
+            if let broken = firstBroken.lazy.compactMap({ $0.value }).first {
                 return finish(Violation(kind: .invariant, name: broken.name,
                                         trace: rawTrace(model, canonicalPath: path(depth: depth, index: broken.index),
                                                         final: nil)))

@@ -28,8 +28,25 @@ struct MutantsCommand: ParsableCommand {
     @Option(help: "Only the mutants whose name contains this text.")
     var only: String?
 
+    @Option(help: "Show the full report and counterexample for this one mutant instead of the table.")
+    var show: String?
+
+    @Option(help: "With --show: where to write the counterexample trace.")
+    var counterexample: String = "counterexample.trace"
+
     func run() throws {
         let cfg = try loadConfiguration(config)
+        if let show {
+            guard let mutant = Mutant(rawValue: show) else {
+                throw VerifyFailure(status: 2, message: "error: unknown mutant '\(show)' (see `verify mutants`)")
+            }
+            print("mutant \(mutant): \(mutant.summary)")
+            let model = LiteBoxModel(ConcreteSpec(cfg, mutant: mutant), symmetry: !noSymmetry)
+            let r = try runCheck(model, configName: config, depth: depth, threads: threads, json: false,
+                                 counterexamplePath: counterexample)
+            if r.violation == nil { throw VerifyFailure(status: 1, message: "mutant \(mutant) survived depth \(depth)") }
+            return
+        }
         let mutants = Mutant.allCases.filter { only == nil || $0.rawValue.contains(only!) }
         guard !mutants.isEmpty else { throw VerifyFailure(status: 2, message: "error: no mutant matches '\(only ?? "")'") }
         print("mutant                      caught by                              depth  states      time")
