@@ -99,31 +99,22 @@ public struct CheckResult: Sendable {
     }
 }
 
-/// The resident set size of this process, in bytes (0 if unknown).
+/// The resident set size of this process, in bytes (0 where unknown), read
+/// from `/proc/self/statm` (its second field, in pages).
 public func residentBytes() -> Int {
     #if os(Linux)
     guard let f = fopen("/proc/self/statm", "r") else { return 0 }
     defer { fclose(f) }
-    var size = 0, resident = 0
-    guard withUnsafeMutablePointer(to: &size, { s in
-        withUnsafeMutablePointer(to: &resident) { r in fscanf_statm(f, s, r) }
-    }) else { return 0 }
-    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    var buf = [CChar](repeating: 0, count: 128)
+    guard fgets(&buf, Int32(buf.count), f) != nil else { return 0 }
+    let line = buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    let fields = line.split(separator: " ")
+    guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     #else
     return 0
     #endif
 }
-
-#if os(Linux)
-private func fscanf_statm(_ f: UnsafeMutablePointer<FILE>, _ s: UnsafeMutablePointer<Int>, _ r: UnsafeMutablePointer<Int>) -> Bool {
-    var buf = [CChar](repeating: 0, count: 128)
-    guard fgets(&buf, 128, f) != nil else { return false }
-    let parts = String(cString: buf).split(separator: " ")
-    guard parts.count >= 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return false }
-    s.pointee = a; r.pointee = b
-    return true
-}
-#endif
 
 /// The explicit-state model checker.
 ///
