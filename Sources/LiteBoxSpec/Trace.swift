@@ -212,3 +212,14 @@ private func tokenize(_ line: Substring) -> [(text: String, column: Int)] {
 extension String {
     fileprivate func trimmingPrefixSpace() -> String { hasPrefix(" ") ? String(dropFirst()) : self }
 }
+
+extension Trace {
+    /// The configuration the trace names: a preset name, or the path of a
+    /// JSON configuration file, relative to `directory` (the trace file's
+    /// directory) unless it is absolute.
+    public func loadConfiguration(relativeTo directory: String?) throws(ConfigurationError) -> Configuration {
+        if let preset = Configuration.preset(config) { return preset }
+        let path = config.hasPrefix("/") || directory == nil ? config : directory! + "/" + config
+        return try Configuration(contentsOfFile: path)
+    }
+}
