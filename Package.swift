@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LiteBoxSpec", targets: ["LiteBoxSpec"]),
         .library(name: "ModelCheck", targets: ["ModelCheck"]),
         .library(name: "LiteBoxCheck", targets: ["LiteBoxCheck"]),
+        .library(name: "LiteBoxKernel", targets: ["LiteBoxKernel"]),
         .executable(name: "verify", targets: ["verify"]),
     ],
     dependencies: [
@@ -22,17 +23,18 @@ let package = Package(
         .target(name: "LiteBoxSpec"),
         .target(name: "ModelCheck"),
         .target(name: "LiteBoxCheck", dependencies: ["LiteBoxSpec", "ModelCheck"]),
+        .target(name: "LiteBoxKernel", dependencies: ["LiteBoxSpec"]),
         .executableTarget(
             name: "verify",
             dependencies: [
-                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck",
+                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "Properties",
             dependencies: [
-                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck",
+                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

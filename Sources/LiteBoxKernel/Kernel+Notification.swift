@@ -1,0 +1,81 @@
+// Notifications: a word of pending bits and an intrusive FIFO queue of
+// waiters (queue `endpoints + n` for notification `n`). signal, wait, poll.
+// A notification with waiters has no pending bits.
+
+import LiteBoxSpec
+
+extension Kernel {
+    /// The checks on a notification capability in `slot` of sandbox `sb` that
+    /// must carry `right`, in order: a slot of the capability space
+    /// (`invalidSlot`), a capability (`emptySlot`), a notification
+    /// (`wrongType`), the right (`insufficientRights`). Returns the pool index
+    /// or the error.
+    @inline(__always)
+    func notificationSlot(sandbox sb: UInt32, slot: UInt32, right: Rights) -> (index: Int, error: SpecError?) {
+        guard slot < slotsPerSandbox else { return (-1, .invalidSlot) }
+        let i = slotIndex(sb, slot)
+        guard i >= 0 && slots[i].type != 0 else { return (i, .emptySlot) }
+        guard UInt32(slots[i].type) == CapType.notification.rawValue else { return (i, .wrongType) }
+        guard slots[i].rights & UInt8(right.rawValue) != 0 else { return (i, .insufficientRights) }
+        return (i, nil)
+    }
+
+    /// `signal(ntfn)`: if a thread waits on the notification, the first one
+    /// runs again with the capability's badge in its badge register (its
+    /// message register kept, the others zero); otherwise the badge is OR-ed
+    /// into the pending bits (an unbadged signal with no waiter changes nothing).
+    ///
+    /// Preconditions, in order:
+    /// 1. `ntfn` is a slot of the caller's capability space (`invalidSlot`);
+    /// 2. it holds a capability (`emptySlot`), 3. to a notification (`wrongType`), 4. with `W` (`insufficientRights`).
+    func signal(_ t: Int, ntfn: UInt32) -> Outcome<UInt32> {
+        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: .write)
+        if let error { return fail(error) }
+        let n = Int(slots[i].object)
+        let badge = slots[i].badge
+        let q = Int(endpointCount) + n
+        if queueHead[q] >= 0 {
+            let w = dequeue(queue: q)
+            setRegisters(w, state: .running, message: threads[w].message, badge: badge)
+        } else {
+            notificationBits[n] |= badge
+        }
+        return ok()
+    }
+
+    /// `wait(ntfn)`: if bits are pending, returns them (also in the badge
+    /// register) and clears them; otherwise blocks at the tail of the
+    /// notification's queue until a signal comes.
+    ///
+    /// Preconditions, in order:
+    /// 1. `ntfn` is a slot of the caller's capability space (`invalidSlot`);
+    /// 2. it holds a capability (`emptySlot`), 3. to a notification (`wrongType`), 4. with `R` (`insufficientRights`).
+    func wait(_ t: Int, ntfn: UInt32) -> Outcome<UInt32> {
+        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: .read)
+        if let error { return fail(error) }
+        let n = Int(slots[i].object)
+        let bits = notificationBits[n]
+        if bits != 0 {
+            threads[t].badge = bits
+            notificationBits[n] = 0
+            return ok(bits)
+        }
+        enqueue(queue: Int(endpointCount) + n, thread: t)
+        setRegisters(t, state: .blockedNotify, object: UInt32(n), message: threads[t].message)
+        return blocked()
+    }
+
+    /// `poll(ntfn)`: returns the pending bits (also in the badge register) and
+    /// clears them; never blocks (0 when none are pending).
+    ///
+    /// Preconditions, in order: as `wait`.
+    func poll(_ t: Int, ntfn: UInt32) -> Outcome<UInt32> {
+        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: .read)
+        if let error { return fail(error) }
+        let n = Int(slots[i].object)
+        let bits = notificationBits[n]
+        threads[t].badge = bits
+        notificationBits[n] = 0
+        return ok(bits)
+    }
+}

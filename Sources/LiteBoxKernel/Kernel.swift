@@ -1,0 +1,495 @@
+// The production kernel: the 20 LiteBox system calls of the specification
+// (Sources/LiteBoxSpec) with real data structures for real-sized universes
+// (DESIGN §6). One file per kernel object, as in the specification:
+//
+// - Kernel.swift: sizes, storage, set-up, dispatch;
+// - Kernel+Capability.swift: capability spaces and the MDB (cap_copy, cap_mint,
+//   cap_move, cap_delete, cap_revoke);
+// - Kernel+AddressSpace.swift: page tables and the reverse map (map, unmap,
+//   protect, load, store);
+// - Kernel+Endpoint.swift: intrusive FIFO queues and IPC (send, nbsend, recv,
+//   call, reply);
+// - Kernel+Notification.swift: signal, wait, poll;
+// - Kernel+Thread.swift: spawn, exit;
+// - Kernel+ABI.swift: the register-level ABI and its decoder;
+// - Kernel+Abstraction.swift: the abstraction function to the spec state and
+//   its inverse (concretization);
+// - Kernel+Representation.swift: the kernel's own representation invariants.
+//
+// Data structures:
+// - capability spaces: one pool of `CapSlot`s; each sandbox owns a contiguous
+//   chunk of `slotsPerSandbox` slots, allocated on the sandbox's first
+//   capability (so 1000 sandboxes × 4096 slots cost nothing until used).
+//   Lookup of (sandbox, slot) is two array reads.
+// - the CDT is seL4's mapping database (MDB): one intrusive doubly linked list
+//   through every non-empty slot, in prefix (preorder) order, each node with
+//   its depth. A node's descendants are the nodes that follow it with greater
+//   depth, up to the first node whose depth is <= its own.
+// - endpoint and notification queues: intrusive doubly linked FIFO lists
+//   through the threads (`qnext`/`qprev`), with head, tail and length per queue.
+// - page tables: two-level radix tables (1024-entry leaves, allocated on first
+//   use, from one pool), so an address space of 2^20 pages costs a 4 KiB
+//   directory once it maps something; the reverse map is the `mapping` field
+//   of each frame capability's slot (the page it backs).
+
+import LiteBoxSpec
+
+/// The sizes of a kernel universe. Unlike `Configuration`, which the
+/// specification bounds at 32 slots in all, these may be kernel-sized: the
+/// limits are the `max…` constants below.
+public struct KernelSizes: Hashable, Sendable {
+    /// The number of sandboxes (capability space + address space pairs).
+    public var sandboxes: Int
+    /// Capability slots per sandbox.
+    public var slotsPerSandbox: Int
+    /// Virtual pages per sandbox (0 is allowed: no address space).
+    public var pagesPerSandbox: Int
+    /// The number of endpoints.
+    public var endpoints: Int
+    /// The number of notifications.
+    public var notifications: Int
+    /// The number of frames (physical pages, one word each).
+    public var frames: Int
+    /// The number of threads.
+    public var threads: Int
+
+    /// Sizes given field by field.
+    public init(sandboxes: Int, slotsPerSandbox: Int, pagesPerSandbox: Int, endpoints: Int,
+                notifications: Int, frames: Int, threads: Int) {
+        self.sandboxes = sandboxes; self.slotsPerSandbox = slotsPerSandbox
+        self.pagesPerSandbox = pagesPerSandbox; self.endpoints = endpoints
+        self.notifications = notifications; self.frames = frames; self.threads = threads
+    }
+
+    /// The sizes of a specification configuration.
+    public init(_ config: Configuration) {
+        self.init(sandboxes: config.sandboxes, slotsPerSandbox: config.slotsPerSandbox,
+                  pagesPerSandbox: config.pagesPerSandbox, endpoints: config.endpoints,
+                  notifications: config.notifications, frames: config.frames, threads: config.threads.count)
+    }
+
+    /// The largest number of sandboxes.
+    public static let maxSandboxes = 1 << 20
+    /// The largest number of slots per sandbox.
+    public static let maxSlotsPerSandbox = 1 << 24
+    /// The largest number of slots in all (`sandboxes × slotsPerSandbox`; MDB links are 32-bit).
+    public static let maxTotalSlots = Int(Int32.max)
+    /// The largest number of pages per sandbox (the page directory has
+    /// `pagesPerSandbox / 1024` entries).
+    public static let maxPagesPerSandbox = 1 << 24
+    /// The largest number of threads, endpoints, notifications or frames.
+    public static let maxObjects = 1 << 24
+
+    /// Checks every size against its limit (at least one sandbox, one slot and one thread).
+    public func validate() throws(ConfigurationError) {
+        func range(_ field: String, _ v: Int, _ lo: Int, _ hi: Int) throws(ConfigurationError) {
+            if v < lo || v > hi {
+                throw ConfigurationError(field: field, reason: "must be between \(lo) and \(hi), got \(v)")
+            }
+        }
+        try range("sandboxes", sandboxes, 1, Self.maxSandboxes)
+        try range("slotsPerSandbox", slotsPerSandbox, 1, Self.maxSlotsPerSandbox)
+        if sandboxes * slotsPerSandbox > Self.maxTotalSlots {
+            throw ConfigurationError(field: "slotsPerSandbox", reason: "sandboxes × slotsPerSandbox exceeds \(Self.maxTotalSlots)")
+        }
+        try range("pagesPerSandbox", pagesPerSandbox, 0, Self.maxPagesPerSandbox)
+        try range("endpoints", endpoints, 0, Self.maxObjects)
+        try range("notifications", notifications, 0, Self.maxObjects)
+        try range("frames", frames, 0, Self.maxObjects)
+        try range("threads", threads, 1, Self.maxObjects)
+    }
+
+    /// Whether a specification `Configuration` can describe a universe of these sizes.
+    public var fitsSpecification: Bool {
+        sandboxes * slotsPerSandbox <= Configuration.maxTotalSlots
+            && [sandboxes, pagesPerSandbox, endpoints, notifications, frames, threads].allSatisfy { $0 <= Configuration.maxObjects }
+    }
+}
+
+/// One capability slot: the capability and its MDB node.
+struct CapSlot {
+    /// `CapType.rawValue`; 0 for an empty slot.
+    var type: UInt8 = 0
+    /// `Rights.rawValue`.
+    var rights: UInt8 = 0
+    /// The object index.
+    var object: UInt32 = 0
+    /// The badge (0 for none).
+    var badge: UInt32 = 0
+    /// Reverse map: `page + 1` of the mapping this frame capability backs, 0 for none.
+    var mapping: UInt32 = 0
+    /// MDB links: pool indices of the previous and next node, -1 for none.
+    var prev: Int32 = -1
+    var next: Int32 = -1
+    /// MDB depth: 0 for a root, parent's depth + 1 otherwise.
+    var depth: UInt32 = 0
+}
+
+/// One thread: its sandbox, the registers of the specification, and its links
+/// in the queue it waits in.
+struct ThreadRecord {
+    /// The sandbox (fixed).
+    var sandbox: UInt32 = 0
+    /// `ThreadState.rawValue`.
+    var state: UInt32 = 0
+    /// The endpoint, notification or server thread it waits for.
+    var object: UInt32 = 0
+    var message: UInt32 = 0
+    var badge: UInt32 = 0
+    /// Outcome code of the last blocking call (0, or `peerExited`).
+    var status: UInt32 = 0
+    /// Optional receive slot (`slot + 1`).
+    var recvSlot: UInt32 = 0
+    /// Optional slot offered while blocked sending (`slot + 1`).
+    var grant: UInt32 = 0
+    /// Optional caller owed a reply (`thread + 1`).
+    var reply: UInt32 = 0
+    /// Queue links: thread indices, -1 for none.
+    var qnext: Int32 = -1
+    var qprev: Int32 = -1
+}
+
+/// One page table entry. `slot == 0` means unmapped.
+struct PageTableEntry: Equatable {
+    /// Optional backing slot (`slot + 1`) of the same sandbox.
+    var slot: UInt32 = 0
+    /// Optional frame (`frame + 1`).
+    var frame: UInt32 = 0
+    /// `Rights.rawValue` of the mapping.
+    var rights: UInt8 = 0
+}
+
+/// The production LiteBox kernel: the specification's 20 system calls with
+/// the same outcomes, error precedence and resulting state
+/// (`abstraction()` equals the specification's state after every call), on
+/// data structures whose costs do not grow with the universe: O(1) slot
+/// lookup, an MDB list (revoke costs O(descendants)), O(1) queue operations,
+/// two-level page tables with a reverse map.
+///
+/// Build one from a specification configuration (`init(_:)`), from
+/// kernel-sized sizes (`init(sizes:threads:capabilities:mappings:frameValues:)`),
+/// or from a specification state (`init(concretizing:config:)`). Run calls with
+/// `execute(_:)` (typed) or `syscall(thread:number:_:_:_:_:_:)` (machine words).
+public final class Kernel {
+    /// The sizes of this universe.
+    public let sizes: KernelSizes
+    /// The specification configuration this kernel was built from, if any;
+    /// `abstraction()` needs it.
+    public internal(set) var specConfiguration: Configuration?
+
+    // Sizes as 32-bit words, for the checks.
+    let slotsPerSandbox: UInt32
+    let pagesPerSandbox: UInt32
+    let endpointCount: UInt32
+
+    // MARK: Capability spaces and the MDB
+
+    /// Per sandbox: the pool index of its slot 0, or -1 while it has no slots allocated.
+    var cspaceBase: [Int32]
+    /// Per allocated chunk of the pool: the sandbox that owns it.
+    var chunkOwner: [UInt32]
+    /// The slot pool.
+    var slots: [CapSlot]
+    /// The first node of the MDB list, -1 when every slot is empty.
+    var mdbHead: Int32 = -1
+    /// The number of non-empty slots (= MDB nodes).
+    var occupiedSlots = 0
+    /// Instrumentation: MDB nodes visited by the delete and revoke walks so far.
+    var mdbVisits = 0
+
+    // MARK: Threads, queues, notifications, frames
+
+    var threads: [ThreadRecord]
+    /// Per queue (endpoint `e` is queue `e`, notification `n` is `endpoints + n`): head, tail, length.
+    var queueHead: [Int32]
+    var queueTail: [Int32]
+    var queueLength: [UInt32]
+    var notificationBits: [UInt32]
+    var frameValues: [UInt32]
+
+    // MARK: Page tables
+
+    /// log2 of a leaf's entry count.
+    static let leafBits: UInt32 = 10
+    static let leafSize = 1 << 10
+    /// Per sandbox: its page directory (leaf index per 1024 pages, -1 for
+    /// none); empty until the sandbox maps its first page.
+    var pageDirectory: [[Int32]]
+    /// The leaf pool: `leafSize` entries per leaf.
+    var leaves: [PageTableEntry]
+
+    /// An empty universe: no capabilities, no mappings, every thread inactive
+    /// in sandbox `threadSandboxes[t]` (sizes already validated).
+    init(emptyUniverse sizes: KernelSizes, threadSandboxes: [UInt32]) {
+        self.sizes = sizes
+        slotsPerSandbox = UInt32(sizes.slotsPerSandbox)
+        pagesPerSandbox = UInt32(sizes.pagesPerSandbox)
+        endpointCount = UInt32(sizes.endpoints)
+        cspaceBase = Array(repeating: -1, count: sizes.sandboxes)
+        chunkOwner = []
+        slots = []
+        threads = threadSandboxes.map { ThreadRecord(sandbox: $0) }
+        let queues = sizes.endpoints + sizes.notifications
+        queueHead = Array(repeating: -1, count: queues)
+        queueTail = Array(repeating: -1, count: queues)
+        queueLength = Array(repeating: 0, count: queues)
+        notificationBits = Array(repeating: 0, count: sizes.notifications)
+        frameValues = Array(repeating: 0, count: sizes.frames)
+        pageDirectory = Array(repeating: [], count: sizes.sandboxes)
+        leaves = []
+    }
+
+    /// A kernel-sized universe: `sizes`, the threads (`threads.count ==
+    /// sizes.threads`; each in its sandbox, running or inactive), the initial
+    /// capabilities (a parent must be listed before its children, name the
+    /// same object, hold at least the child's rights, and a badged parent's
+    /// children carry its badge), the initial mappings (each backed by a
+    /// frame capability of the same sandbox, at most one per capability,
+    /// rights within `RW` and the capability's) and the frame contents (empty
+    /// for all zero). The same rules as `Configuration.validate()`, without
+    /// the specification's size limits. Set-up costs O(threads +
+    /// capabilities + mappings + sandboxes + frames): capability spaces and
+    /// page tables are allocated on first use.
+    public convenience init(sizes: KernelSizes, threads: [Configuration.ThreadSpec],
+                            capabilities: [Configuration.CapSpec], mappings: [Configuration.MappingSpec] = [],
+                            frameValues: [UInt32] = []) throws(ConfigurationError) {
+        try sizes.validate()
+        func fail(_ field: String, _ reason: String) -> ConfigurationError { ConfigurationError(field: field, reason: reason) }
+        func range(_ field: String, _ v: Int, _ lo: Int, _ hi: Int) throws(ConfigurationError) {
+            if v < lo || v > hi { throw fail(field, "must be between \(lo) and \(hi), got \(v)") }
+        }
+        if threads.count != sizes.threads { throw fail("threads", "lists \(threads.count) threads, sizes say \(sizes.threads)") }
+        for (i, th) in threads.enumerated() { try range("threads[\(i)].sandbox", th.sandbox, 0, sizes.sandboxes - 1) }
+        self.init(emptyUniverse: sizes, threadSandboxes: threads.map { UInt32($0.sandbox) })
+        for (t, th) in threads.enumerated() where th.running { self.threads[t].state = ThreadState.running.rawValue }
+
+        for (i, cap) in capabilities.enumerated() {
+            let f = "capabilities[\(i)]"
+            try range(f + ".sandbox", cap.at.sandbox, 0, sizes.sandboxes - 1)
+            try range(f + ".slot", cap.at.slot, 0, sizes.slotsPerSandbox - 1)
+            let sb = UInt32(cap.at.sandbox), slot = UInt32(cap.at.slot)
+            if isOccupied(sb, slot) { throw fail(f + ".slot", "slot \(slot) of sandbox \(sb) is already filled") }
+            if cap.type == .empty { throw fail(f + ".type", "must be endpoint, notification, frame or thread") }
+            let n: Int
+            switch cap.type {
+            case .empty: n = 0
+            case .endpoint: n = sizes.endpoints
+            case .notification: n = sizes.notifications
+            case .frame: n = sizes.frames
+            case .thread: n = sizes.threads
+            }
+            if n == 0 { throw fail(f + ".object", "there are no \(cap.type) objects in this universe") }
+            try range(f + ".object", cap.object, 0, n - 1)
+            if !cap.type.validRights.isSuperset(of: cap.rights) {
+                throw fail(f + ".rights", "\(cap.rights) is not allowed on a \(cap.type) capability")
+            }
+            if cap.badge != 0 && !cap.type.isBadgeable { throw fail(f + ".badge", "only endpoint and notification capabilities carry badges") }
+            var parentIndex = -1
+            if let p = cap.parent {
+                guard p.sandbox >= 0, p.sandbox < sizes.sandboxes, p.slot >= 0, p.slot < sizes.slotsPerSandbox,
+                      isOccupied(UInt32(p.sandbox), UInt32(p.slot)) else {
+                    throw fail(f + ".parent", "the parent must be a capability listed earlier")
+                }
+                parentIndex = slotIndex(UInt32(p.sandbox), UInt32(p.slot))
+                let parent = slots[parentIndex]
+                if parent.type != UInt8(cap.type.rawValue) || parent.object != UInt32(cap.object) {
+                    throw fail(f + ".parent", "a CDT child must name the same object as its parent")
+                }
+                if UInt8(cap.rights.rawValue) & ~parent.rights != 0 { throw fail(f + ".rights", "exceeds the parent's rights") }
+                if parent.badge != 0 && parent.badge != cap.badge {
+                    throw fail(f + ".badge", "a child of a badged capability carries the parent's badge")
+                }
+            }
+            let idx = allocatedSlotIndex(sb, slot)
+            slots[idx] = CapSlot(type: UInt8(cap.type.rawValue), rights: UInt8(cap.rights.rawValue),
+                                 object: UInt32(cap.object), badge: cap.badge)
+            if parentIndex >= 0 { mdbInsertChild(parent: parentIndex, child: idx) } else { mdbInsertRoot(idx) }
+        }
+
+        for (i, mp) in mappings.enumerated() {
+            let f = "mappings[\(i)]"
+            try range(f + ".sandbox", mp.sandbox, 0, sizes.sandboxes - 1)
+            try range(f + ".page", mp.page, 0, sizes.pagesPerSandbox - 1)
+            try range(f + ".slot", mp.slot, 0, sizes.slotsPerSandbox - 1)
+            let sb = UInt32(mp.sandbox)
+            if pte(sb, UInt32(mp.page)).slot != 0 { throw fail(f + ".page", "page \(mp.page) of sandbox \(sb) is already mapped") }
+            let idx = slotIndex(sb, UInt32(mp.slot))
+            guard idx >= 0, slots[idx].type == UInt8(CapType.frame.rawValue) else {
+                throw fail(f + ".slot", "slot \(mp.slot) of sandbox \(sb) must hold a frame capability")
+            }
+            if slots[idx].mapping != 0 { throw fail(f + ".slot", "a frame capability backs at most one mapping") }
+            let r = UInt8(mp.rights.rawValue)
+            if r & ~3 != 0 { throw fail(f + ".rights", "mapping rights are R and W only") }
+            if r & ~slots[idx].rights != 0 { throw fail(f + ".rights", "exceeds the backing capability's rights") }
+            setPTE(sb, UInt32(mp.page), PageTableEntry(slot: UInt32(mp.slot) + 1, frame: slots[idx].object + 1, rights: r))
+            slots[idx].mapping = UInt32(mp.page) + 1
+        }
+        if !frameValues.isEmpty {
+            if frameValues.count != sizes.frames { throw fail("frameValues", "must list one value per frame") }
+            self.frameValues = frameValues
+        }
+    }
+
+    /// The initial state of the specification configuration `config`, which
+    /// must be valid (`Configuration.validate()`); `abstraction()` is then
+    /// available and equals `ConcreteSpec(config).initialState`.
+    public convenience init(_ config: Configuration) {
+        do {
+            try self.init(sizes: KernelSizes(config), threads: config.threads, capabilities: config.capabilities,
+                          mappings: config.mappings, frameValues: config.frameValues)
+        } catch {
+            preconditionFailure("invalid configuration \(config.name): \(error)")
+        }
+        specConfiguration = config
+    }
+
+    // MARK: Slot access
+
+    /// The pool index of `slot` (< slotsPerSandbox) of sandbox `sb`, or -1
+    /// when the sandbox has no slots allocated (then every slot is empty).
+    @inline(__always)
+    func slotIndex(_ sb: UInt32, _ slot: UInt32) -> Int {
+        let base = cspaceBase[Int(sb)]
+        return base < 0 ? -1 : Int(base) &+ Int(slot)
+    }
+
+    /// The pool index of `slot` of sandbox `sb`, allocating the sandbox's
+    /// chunk on first use.
+    @inline(__always)
+    func allocatedSlotIndex(_ sb: UInt32, _ slot: UInt32) -> Int {
+        var base = cspaceBase[Int(sb)]
+        if base < 0 {
+            base = Int32(slots.count)
+            cspaceBase[Int(sb)] = base
+            chunkOwner.append(sb)
+            slots.append(contentsOf: repeatElement(CapSlot(), count: sizes.slotsPerSandbox))
+        }
+        return Int(base) &+ Int(slot)
+    }
+
+    /// Whether `slot` (< slotsPerSandbox) of sandbox `sb` holds a capability.
+    @inline(__always)
+    func isOccupied(_ sb: UInt32, _ slot: UInt32) -> Bool {
+        let i = slotIndex(sb, slot)
+        return i >= 0 && slots[i].type != 0
+    }
+
+    /// The sandbox owning pool index `i`.
+    @inline(__always)
+    func owner(ofPoolIndex i: Int) -> UInt32 { chunkOwner[i / sizes.slotsPerSandbox] }
+
+    /// The (sandbox, slot) of pool index `i`.
+    @inline(__always)
+    func location(ofPoolIndex i: Int) -> (sandbox: UInt32, slot: UInt32) {
+        (chunkOwner[i / sizes.slotsPerSandbox], UInt32(i % sizes.slotsPerSandbox))
+    }
+
+    // MARK: Outcomes
+
+    @inline(__always) func fail(_ e: SpecError) -> Outcome<UInt32> { Outcome(code: e.rawValue, value: 0) }
+    @inline(__always) func ok(_ value: UInt32 = 0) -> Outcome<UInt32> { Outcome(code: OutcomeCode.ok, value: value) }
+    @inline(__always) func blocked() -> Outcome<UInt32> { Outcome(code: OutcomeCode.blocked, value: 0) }
+
+    /// Sets every register of thread `t` but `reply` (the spec's `setThread`).
+    @inline(__always)
+    func setRegisters(_ t: Int, state: ThreadState, object: UInt32 = 0, message: UInt32,
+                      badge: UInt32 = 0, status: UInt32 = 0, recvSlot: UInt32 = 0, grant: UInt32 = 0) {
+        threads[t].state = state.rawValue
+        threads[t].object = object
+        threads[t].message = message
+        threads[t].badge = badge
+        threads[t].status = status
+        threads[t].recvSlot = recvSlot
+        threads[t].grant = grant
+    }
+
+    // MARK: Dispatch
+
+    /// Runs one system call and returns its outcome: the same code and value
+    /// as `ConcreteSpec.step`, leaving a state whose abstraction is the
+    /// specification's next state. A failed call changes nothing.
+    ///
+    /// Every call first requires, in order:
+    /// 1. the issuing thread index is in range (`invalidThread`);
+    /// 2. the issuing thread is `running` (`threadNotRunning`).
+    /// Slots and pages named by a call are those of the issuing thread's sandbox.
+    public func execute(_ call: Call) -> Outcome<UInt32> {
+        let t = call.thread
+        guard Int(t) < threads.count else { return fail(.invalidThread) }
+        guard threads[Int(t)].state == ThreadState.running.rawValue else { return fail(.threadNotRunning) }
+        let ti = Int(t)
+        let result: Outcome<UInt32>
+        switch call.syscall {
+        case .capCopy: result = capCopy(ti, src: call.a0, dst: call.a1, rights: call.a2)
+        case .capMint: result = capMint(ti, src: call.a0, dst: call.a1, rights: call.a2, badge: call.a3)
+        case .capMove: result = capMove(ti, src: call.a0, dst: call.a1)
+        case .capDelete: result = capDelete(ti, slot: call.a0)
+        case .capRevoke: result = capRevoke(ti, slot: call.a0)
+        case .map: result = map(ti, slot: call.a0, page: call.a1, rights: call.a2)
+        case .unmap: result = unmap(ti, page: call.a0)
+        case .protect: result = protect(ti, page: call.a0, rights: call.a1)
+        case .load: result = load(ti, page: call.a0)
+        case .store: result = store(ti, page: call.a0, value: call.a1)
+        case .send: result = sendLike(ti, ep: call.a0, msg: call.a1, grant: call.a2, blocking: true, isCall: false)
+        case .nbsend: result = sendLike(ti, ep: call.a0, msg: call.a1, grant: call.a2, blocking: false, isCall: false)
+        case .recv: result = recv(ti, ep: call.a0, into: call.a1)
+        case .call: result = sendLike(ti, ep: call.a0, msg: call.a1, grant: call.a2, blocking: true, isCall: true)
+        case .reply: result = reply(ti, msg: call.a0)
+        case .signal: result = signal(ti, ntfn: call.a0)
+        case .wait: result = wait(ti, ntfn: call.a0)
+        case .poll: result = poll(ti, ntfn: call.a0)
+        case .spawn: result = spawn(ti, slot: call.a0)
+        case .exit: result = exit(ti)
+        }
+        _checkInvariants()
+        return result
+    }
+
+    /// In debug builds, traps if any representation invariant
+    /// (`checkRepresentation()`) is broken; does nothing in release builds.
+    /// `execute` calls it after every call, so debug builds pay
+    /// O(allocated slots + page-table leaves + threads) per call; use release
+    /// builds for kernel-sized universes.
+    public func _checkInvariants() {
+        #if DEBUG
+        let broken = checkRepresentation()
+        assert(broken.isEmpty, "kernel representation invariants broken: \(broken)")
+        #endif
+    }
+
+    // MARK: Observation (for tests and tools)
+
+    /// The state of thread `t`.
+    public func threadState(_ t: Int) -> ThreadState { ThreadState(rawValue: threads[t].state) ?? .inactive }
+
+    /// The capability in `slot` of `sandbox`, or nil for an empty slot.
+    public func capability(sandbox: Int, slot: Int) -> (type: CapType, object: Int, rights: Rights, badge: UInt32)? {
+        let i = slotIndex(UInt32(sandbox), UInt32(slot))
+        guard i >= 0, slots[i].type != 0 else { return nil }
+        let c = slots[i]
+        return (CapType(rawValue: UInt32(c.type)) ?? .empty, Int(c.object), Rights(rawValue: UInt32(c.rights)), c.badge)
+    }
+
+    /// The CDT parent of `slot` of `sandbox` (recovered from the MDB: the
+    /// nearest preceding node one level up), or nil for a root or an empty
+    /// slot. Costs O(distance to the parent in the list).
+    public func parent(sandbox: Int, slot: Int) -> Configuration.SlotRef? {
+        let i = slotIndex(UInt32(sandbox), UInt32(slot))
+        guard i >= 0, slots[i].type != 0, slots[i].depth > 0 else { return nil }
+        var p = slots[i].prev
+        while p >= 0 && slots[Int(p)].depth >= slots[i].depth { p = slots[Int(p)].prev }
+        guard p >= 0 else { return nil }
+        let (psb, ps) = location(ofPoolIndex: Int(p))
+        return Configuration.SlotRef(sandbox: Int(psb), slot: Int(ps))
+    }
+
+    /// The mapping at `page` of `sandbox`: backing slot, frame, rights; nil if unmapped.
+    public func mapping(sandbox: Int, page: Int) -> (slot: Int, frame: Int, rights: Rights)? {
+        let e = pte(UInt32(sandbox), UInt32(page))
+        guard e.slot != 0 else { return nil }
+        return (Int(e.slot) - 1, Int(e.frame) - 1, Rights(rawValue: UInt32(e.rights)))
+    }
+
+    /// The number of non-empty capability slots.
+    public var capabilityCount: Int { occupiedSlots }
+}
