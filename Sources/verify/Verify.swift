@@ -59,5 +59,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print their figures.",
-        subcommands: [BenchSpec.self, BenchChecker.self])
+        subcommands: [BenchSpec.self, BenchChecker.self, BenchKernel.self])
 }
