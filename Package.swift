@@ -22,7 +22,7 @@ let package = Package(
     targets: [
         .target(name: "LiteBoxSpec"),
         .target(name: "ModelCheck"),
-        .target(name: "LiteBoxCheck", dependencies: ["LiteBoxSpec", "ModelCheck"]),
+        .target(name: "LiteBoxCheck", dependencies: ["LiteBoxSpec", "ModelCheck", "LiteBoxKernel"]),
         .target(name: "LiteBoxKernel", dependencies: ["LiteBoxSpec"]),
         .executableTarget(
             name: "verify",

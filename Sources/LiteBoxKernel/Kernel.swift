@@ -403,6 +403,9 @@ public final class Kernel {
         threads[t].grant = grant
     }
 
+    /// Storage of `recording`.
+    private var recorded: [Trace.Entry]?
+
     // MARK: Dispatch
 
     /// Runs one system call and returns its outcome: the same code and value
@@ -413,7 +416,23 @@ public final class Kernel {
     /// 1. the issuing thread index is in range (`invalidThread`);
     /// 2. the issuing thread is `running` (`threadNotRunning`).
     /// Slots and pages named by a call are those of the issuing thread's sandbox.
+    ///
+    /// When `recording` is on, the call and its outcome are appended to it.
     public func execute(_ call: Call) -> Outcome<UInt32> {
+        let outcome = perform(call)
+        if recording != nil { recording!.append(Trace.Entry(call: call, outcome: outcome)) }
+        return outcome
+    }
+
+    /// Every call `execute` ran since recording was switched on (set it to
+    /// `[]` to start, `nil` to stop), with its outcome: a trace of the
+    /// kernel's own run, printable with `Trace(config:entries:)`.
+    public var recording: [Trace.Entry]? {
+        get { recorded }
+        set { recorded = newValue }
+    }
+
+    private func perform(_ call: Call) -> Outcome<UInt32> {
         let t = call.thread
         guard Int(t) < threads.count else { return fail(.invalidThread) }
         guard threads[Int(t)].state == ThreadState.running.rawValue else { return fail(.threadNotRunning) }

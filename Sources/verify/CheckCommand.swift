@@ -30,6 +30,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Where to write the counterexample trace, if a violation is found.")
     var counterexample: String = "counterexample.trace"
 
+    @Flag(help: "Also check refinement: from every explored state, the production kernel (concretized from the state) must agree with every explored transition.")
+    var refinement = false
+
     func validate() throws {
         guard depth >= 0 else { throw ValidationError("--depth must be at least 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -39,7 +42,7 @@ struct CheckCommand: ParsableCommand {
         let cfg = try loadConfiguration(config)
         let model = LiteBoxModel(ConcreteSpec(cfg), symmetry: !noSymmetry)
         let report = try runCheck(model, configName: config, depth: depth, threads: threads, json: json,
-                                  counterexamplePath: counterexample)
+                                  counterexamplePath: counterexample, refinement: refinement)
         if report.violation != nil { throw VerifyFailure(status: 1, message: "") }
     }
 }
@@ -47,10 +50,10 @@ struct CheckCommand: ParsableCommand {
 /// Runs the checker with progress on stderr, prints the report, writes the
 /// counterexample; returns the result.
 func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
-              counterexamplePath: String?, quiet: Bool = false) throws -> CheckResult {
+              counterexamplePath: String?, quiet: Bool = false, refinement: Bool = false) throws -> CheckResult {
     let spec = model.spec
     if !quiet {
-        stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")")
+        stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     }
     let progress: @Sendable (LevelReport) -> Void = { level in
         let rate = level.transitionsPerSecond / 1e6
@@ -59,7 +62,7 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
                       level.depth, level.distinct, level.newStates, rate, mib))
     }
     let options = CheckOptions(depth: depth, threads: threads, progress: quiet ? nil : progress)
-    let result = Checker.run(model, options)
+    let result = refinement ? Checker.run(RefinementModel(model), options) : Checker.run(model, options)
     var trace: Trace?
     if let v = result.violation {
         trace = Trace(config: configName, entries: replay(spec, v.trace.map { model.calls[$0] }),
@@ -73,7 +76,7 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     if json {
         print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath))
     } else if !quiet {
-        printReport(model, result, trace: trace, counterexamplePath: counterexamplePath)
+        printReport(model, result, trace: trace, counterexamplePath: counterexamplePath, printRefinement: refinement)
     }
     return result
 }
@@ -90,7 +93,8 @@ func replay(_ spec: ConcreteSpec, _ calls: [Call]) -> [Trace.Entry] {
 
 func stderr(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
-func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?) {
+func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?,
+                 printRefinement: Bool = false) {
     let spec = model.spec
     print("configuration \(spec.config.name): \(r.distinctStates) distinct states, \(r.transitions) transitions, depth \(r.levels.count - 1), \(String(format: "%.2f", r.seconds)) s")
     print("states per level: " + r.levels.map { "\($0.newStates)" }.joined(separator: " "))
@@ -104,7 +108,7 @@ func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counter
         print("  \(pad(model.coverageRows[i], 11)) ok \(pad("\(ok)", 10)) blocked \(pad("\(blocked)", 10)) \(errors)\(flag)")
     }
     guard let v = r.violation, let trace else {
-        print("verdict: all \(Invariant.allCases.count) invariants and \(TransitionProperty.allCases.count) transition properties hold")
+        print("verdict: all \(Invariant.allCases.count) invariants and \(TransitionProperty.allCases.count) transition properties hold\(printRefinement ? "; the kernel refines every explored transition" : "")")
         return
     }
     print("verdict: VIOLATION of \(v.kind.rawValue) \(v.name) after \(v.trace.count) calls")
