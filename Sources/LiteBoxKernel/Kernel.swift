@@ -61,10 +61,11 @@ public struct KernelSizes: Hashable, Sendable {
         self.notifications = notifications; self.frames = frames; self.threads = threads
     }
 
-    /// The sizes of a specification configuration.
+    /// The sizes of a specification configuration, with its kernel-only
+    /// sizes (`kernelSlotsPerSandbox`, `kernelPagesPerSandbox`) where set.
     public init(_ config: Configuration) {
-        self.init(sandboxes: config.sandboxes, slotsPerSandbox: config.slotsPerSandbox,
-                  pagesPerSandbox: config.pagesPerSandbox, endpoints: config.endpoints,
+        self.init(sandboxes: config.sandboxes, slotsPerSandbox: config.kernelSlotsPerSandbox ?? config.slotsPerSandbox,
+                  pagesPerSandbox: config.kernelPagesPerSandbox ?? config.pagesPerSandbox, endpoints: config.endpoints,
                   notifications: config.notifications, frames: config.frames, threads: config.threads.count)
     }
 

@@ -43,13 +43,14 @@ extension Configuration {
     /// | key | value |
     /// |---|---|
     /// | `name` | string: the configuration's name |
-    /// | `sandboxes` | integer, 1...256 |
+    /// | `sandboxes` | integer, 1...32 |
     /// | `slotsPerSandbox` | integer, 1...32; `sandboxes × slotsPerSandbox` ≤ 32 |
-    /// | `pagesPerSandbox`, `endpoints`, `notifications`, `frames` | integers, 0...256 |
-    /// | `threads` | array of 1...256 threads; thread `i` is object `i` of thread capabilities |
+    /// | `pagesPerSandbox`, `endpoints`, `notifications`, `frames` | integers, 0...32 |
+    /// | `threads` | array of 1...32 threads; thread `i` is object `i` of thread capabilities |
     /// | `capabilities` | array of capabilities (may be empty) |
     /// | `mappings` | optional array of mappings; default `[]` |
     /// | `frameValues` | optional array of integers 0...4294967295, one per frame; default `[]` (all frames zero) |
+    /// | `kernel` | optional object of kernel-only sizes: `slotsPerSandbox` (at least the spec's, at most 2^24) and `pagesPerSandbox` (likewise); the production kernel's universe is that large, the specification ignores them |
     ///
     /// A thread is `{"sandbox": s, "state": st}`: the sandbox whose spaces it
     /// uses, and `"running"` or `"inactive"` (threads cannot start blocked).
@@ -167,6 +168,12 @@ extension Configuration {
         s += list("mappings", mappings.map {
             "{\"sandbox\": \($0.sandbox), \"page\": \($0.page), \"slot\": \($0.slot), \"rights\": \(jsonQuoted($0.rights.description))}"
         })
+        if kernelSlotsPerSandbox != nil || kernelPagesPerSandbox != nil {
+            var sizes: [String] = []
+            if let k = kernelSlotsPerSandbox { sizes.append("\"slotsPerSandbox\": \(k)") }
+            if let k = kernelPagesPerSandbox { sizes.append("\"pagesPerSandbox\": \(k)") }
+            s += "  \"kernel\": {" + sizes.joined(separator: ", ") + "},\n"
+        }
         s += "  \"frameValues\": [" + frameValues.map { String($0) }.joined(separator: ", ") + "]\n"
         return s + "}\n"
     }
@@ -181,7 +188,8 @@ private struct ConfigurationDecoder {
     let file: String?
 
     static let topKeys = ["name", "sandboxes", "slotsPerSandbox", "pagesPerSandbox", "endpoints", "notifications",
-                          "frames", "threads", "capabilities", "mappings", "frameValues"]
+                          "frames", "threads", "capabilities", "mappings", "frameValues", "kernel"]
+    static let kernelKeys = ["slotsPerSandbox", "pagesPerSandbox"]
     static let threadKeys = ["sandbox", "state"]
     static let capabilityKeys = ["sandbox", "slot", "type", "object", "rights", "badge", "parent"]
     static let slotKeys = ["sandbox", "slot"]
@@ -198,8 +206,13 @@ private struct ConfigurationDecoder {
         var capabilities: [Configuration.CapSpec]?
         var mappings: [Configuration.MappingSpec] = []
         var frameValues: [UInt32] = []
+        var kernelSizes: [String: Int] = [:]
         try members(of: root, "", what: "the configuration", keys: Self.topKeys) { key, value, path throws(ConfigurationError) in
             switch key {
+            case "kernel":
+                try members(of: value, path, what: "the kernel sizes", keys: Self.kernelKeys) { k, v, p throws(ConfigurationError) in
+                    kernelSizes[k] = try int(v, p)
+                }
             case "name": name = try string(value, path)
             case "threads":
                 var list: [Configuration.ThreadSpec] = []
@@ -232,7 +245,8 @@ private struct ConfigurationDecoder {
             notifications: try size("notifications"), frames: try size("frames"),
             threads: try required(threads, "threads", in: root, ""),
             capabilities: try required(capabilities, "capabilities", in: root, ""),
-            mappings: mappings, frameValues: frameValues)
+            mappings: mappings, frameValues: frameValues,
+            kernelSlotsPerSandbox: kernelSizes["slotsPerSandbox"], kernelPagesPerSandbox: kernelSizes["pagesPerSandbox"])
     }
 
     func thread(_ v: JSONValue, _ path: String) throws(ConfigurationError) -> Configuration.ThreadSpec {

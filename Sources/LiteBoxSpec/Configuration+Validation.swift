@@ -107,6 +107,12 @@ extension Configuration {
             mappedPages[pg] = i
             backing[ref] = i
         }
+        if let k = kernelSlotsPerSandbox {
+            try range("kernel.slotsPerSandbox", k, slotsPerSandbox, Configuration.maxKernelSize)
+        }
+        if let k = kernelPagesPerSandbox {
+            try range("kernel.pagesPerSandbox", k, pagesPerSandbox, Configuration.maxKernelSize)
+        }
         if !frameValues.isEmpty && frameValues.count != frames {
             throw fail("frameValues", "must list one value per frame (\(frames)), got \(frameValues.count)")
         }

@@ -76,16 +76,27 @@ public struct Configuration: Hashable, Sendable {
     public var mappings: [MappingSpec]
     /// Initial frame contents; empty means all zero.
     public var frameValues: [UInt32]
+    /// Kernel-only size: slots per sandbox of the production kernel's
+    /// universe (at least `slotsPerSandbox`; nil for the same). The
+    /// specification ignores it; the kernel's extra slots start empty.
+    public var kernelSlotsPerSandbox: Int?
+    /// Kernel-only size: pages per address space of the production kernel's
+    /// universe (at least `pagesPerSandbox`; nil for the same).
+    public var kernelPagesPerSandbox: Int?
+    /// The largest kernel-only size (slots per sandbox or pages per address space).
+    public static let maxKernelSize = 1 << 24
 
     public init(name: String, sandboxes: Int, slotsPerSandbox: Int, pagesPerSandbox: Int,
                 endpoints: Int, notifications: Int, frames: Int, threads: [ThreadSpec],
-                capabilities: [CapSpec], mappings: [MappingSpec] = [], frameValues: [UInt32] = []) {
+                capabilities: [CapSpec], mappings: [MappingSpec] = [], frameValues: [UInt32] = [],
+                kernelSlotsPerSandbox: Int? = nil, kernelPagesPerSandbox: Int? = nil) {
         self.name = name
         self.sandboxes = sandboxes; self.slotsPerSandbox = slotsPerSandbox
         self.pagesPerSandbox = pagesPerSandbox; self.endpoints = endpoints
         self.notifications = notifications; self.frames = frames
         self.threads = threads; self.capabilities = capabilities
         self.mappings = mappings; self.frameValues = frameValues
+        self.kernelSlotsPerSandbox = kernelSlotsPerSandbox; self.kernelPagesPerSandbox = kernelPagesPerSandbox
     }
 
     /// The number of objects of `type` in this universe.

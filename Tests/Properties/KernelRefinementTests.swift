@@ -103,3 +103,55 @@ func lockstepDivergence(_ config: Configuration, _ calls: [Call]) -> String? {
         }
     }
 }
+
+/// Kernel-only sizes in the configuration file format.
+@Suite struct KernelSizesInFilesTests {
+    static let text = """
+    {
+      "name": "wide",
+      "sandboxes": 2, "slotsPerSandbox": 3, "pagesPerSandbox": 1,
+      "endpoints": 1, "notifications": 1, "frames": 1,
+      "threads": [{"sandbox": 0, "state": "running"}, {"sandbox": 1, "state": "running"}],
+      "capabilities": [
+        {"sandbox": 0, "slot": 0, "type": "endpoint", "object": 0, "rights": "RWG"},
+        {"sandbox": 0, "slot": 1, "type": "frame", "object": 0, "rights": "RW"},
+        {"sandbox": 1, "slot": 0, "type": "endpoint", "object": 0, "rights": "RW", "parent": {"sandbox": 0, "slot": 0}}
+      ],
+      "kernel": {"slotsPerSandbox": 4096, "pagesPerSandbox": 1048576}
+    }
+    """
+
+    @Test func kernelSizesParseRoundTripAndSizeTheKernel() throws {
+        let config = try Configuration(json: Self.text, file: "wide.json")
+        #expect(config.kernelSlotsPerSandbox == 4096 && config.kernelPagesPerSandbox == 1 << 20)
+        #expect(try Configuration(json: config.json) == config)
+        let kernel = Kernel(config)
+        #expect(kernel.sizes.slotsPerSandbox == 4096 && kernel.sizes.pagesPerSandbox == 1 << 20)
+        // Within the spec's sizes, kernel and spec still agree step by step.
+        #expect(lockstepDivergence(config, CallAlphabet.standard.calls(for: config)) == nil)
+        // Beyond them only the kernel has room: slot 4095 and page 2^20 - 1.
+        let k = Kernel(config)
+        #expect(k.execute(.capCopy(0, src: 1, dst: 4095, rights: .all)).succeeded)
+        #expect(k.execute(.map(0, slot: 4095, page: (1 << 20) - 1, rights: [.read])).succeeded)
+        #expect(k.checkRepresentation().isEmpty)
+    }
+
+    @Test func kernelSizesSmallerThanTheSpecsAreRejectedWithTheirPosition() {
+        let bad = Self.text.replacingOccurrences(of: "\"slotsPerSandbox\": 4096", with: "\"slotsPerSandbox\": 2")
+        #expect(throws: ConfigurationError.self) { try Configuration(json: bad, file: "wide.json") }
+        do {
+            _ = try Configuration(json: bad, file: "wide.json")
+        } catch {
+            #expect(error.field == "kernel.slotsPerSandbox")
+            #expect(error.line == 11)
+            #expect(error.reason.contains("between 3 and"))
+        }
+        let unknown = Self.text.replacingOccurrences(of: "\"pagesPerSandbox\": 1048576", with: "\"pages\": 1048576")
+        do {
+            _ = try Configuration(json: unknown, file: "wide.json")
+            Issue.record("an unknown kernel key was accepted")
+        } catch {
+            #expect(error.line == 11 && error.field.hasPrefix("kernel"))
+        }
+    }
+}
