@@ -153,7 +153,7 @@ func jsonFieldPath(_ base: String, index: Int) -> String { base + "[\(index)]" }
 
 /// `s` as a JSON string literal: quotes, backslashes and control characters
 /// escaped, everything else (including non-ASCII) written as is.
-func jsonQuoted(_ s: String) -> String {
+public func jsonQuoted(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

@@ -34,54 +34,49 @@ extension Spec where D == Concrete {
             let order = UnsafeMutableBufferPointer(rebasing: buf[(L.slots + L.pages)...])
             var identity = true
             for sb in 0..<L.sandboxes {
-                let base = sb * C
-                for i in 0..<C { order[i] = i; order[C + i] = Int(bitPattern: UInt(truncatingIfNeeded: slotKey(s, sb, i))) }
-                // Insertion sort of positions by (key, position).
-                if C > 1 {
-                    for i in 1..<C {
-                        let x = order[i], kx = order[C + x]
-                        var j = i - 1
-                        while j >= 0 && UInt(bitPattern: order[C + order[j]]) > UInt(bitPattern: kx) {
-                            order[j + 1] = order[j]; j -= 1
-                        }
-                        order[j + 1] = x
-                    }
-                }
-                for newPos in 0..<C {
-                    slotTo[base + order[newPos]] = base + newPos
-                    if order[newPos] != newPos { identity = false }
-                }
+                if sortPositions(C, sb * C, order, slotTo, key: { slotKey(s, sb, $0) }) { identity = false }
             }
             var out = s
             if !identity { renameSlots(s, &out, slotTo) }
             if V > 1 {
                 var pageIdentity = true
+                let t = out
                 for sb in 0..<L.sandboxes {
-                    let base = sb * V
-                    for i in 0..<V {
-                        let pg = base + i
-                        order[i] = i
-                        order[V + i] = Int(bitPattern: UInt(truncatingIfNeeded:
-                            UInt64(out[L.pteSlot.base + pg]) << 40 | UInt64(out[L.pteFrame.base + pg] & 0xFFFF) << 24
-                            | UInt64(out[L.pteRights.base + pg] & 0xFF) << 16))
+                    let moved = sortPositions(V, sb * V, order, pageTo) { i in
+                        let pg = sb * V + i
+                        return UInt64(t[L.pteSlot.base + pg]) << 40 | UInt64(t[L.pteFrame.base + pg] & 0xFFFF) << 24
+                            | UInt64(t[L.pteRights.base + pg] & 0xFF) << 16
                     }
-                    for i in 1..<V {
-                        let x = order[i], kx = order[V + x]
-                        var j = i - 1
-                        while j >= 0 && UInt(bitPattern: order[V + order[j]]) > UInt(bitPattern: kx) {
-                            order[j + 1] = order[j]; j -= 1
-                        }
-                        order[j + 1] = x
-                    }
-                    for newPos in 0..<V {
-                        pageTo[base + order[newPos]] = base + newPos
-                        if order[newPos] != newPos { pageIdentity = false }
-                    }
+                    if moved { pageIdentity = false }
                 }
-                if !pageIdentity { let t = out; renamePages(t, &out, pageTo) }
+                if !pageIdentity { renamePages(t, &out, pageTo) }
             }
             return out
         }
+    }
+
+    /// Sorts the positions `0..<n` of one sandbox's slots or pages by `key`
+    /// (stable insertion sort: ties keep their order), using `order[0..<2n]`
+    /// as scratch, and records the permutation as `to[base + old] = base +
+    /// new`. Returns whether any position moved.
+    @inline(__always)
+    private func sortPositions(_ n: Int, _ base: Int, _ order: UnsafeMutableBufferPointer<Int>,
+                               _ to: UnsafeMutableBufferPointer<Int>, key: (Int) -> UInt64) -> Bool {
+        for i in 0..<n { order[i] = i; order[n + i] = Int(bitPattern: UInt(truncatingIfNeeded: key(i))) }
+        if n > 1 {
+            for i in 1..<n {
+                let x = order[i], kx = UInt(bitPattern: order[n + x])
+                var j = i - 1
+                while j >= 0 && UInt(bitPattern: order[n + order[j]]) > kx { order[j + 1] = order[j]; j -= 1 }
+                order[j + 1] = x
+            }
+        }
+        var moved = false
+        for newPos in 0..<n {
+            to[base + order[newPos]] = base + newPos
+            if order[newPos] != newPos { moved = true }
+        }
+        return moved
     }
 
     /// The sort key of slot `i` of sandbox `sb` (position excluded; the sort is stable).

@@ -50,18 +50,16 @@ struct CheckCommand: ParsableCommand {
 /// Runs the checker with progress on stderr, prints the report, writes the
 /// counterexample; returns the result.
 func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
-              counterexamplePath: String?, quiet: Bool = false, refinement: Bool = false) throws -> CheckResult {
+              counterexamplePath: String?, refinement: Bool = false) throws -> CheckResult {
     let spec = model.spec
-    if !quiet {
-        stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
-    }
+    stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     let progress: @Sendable (LevelReport) -> Void = { level in
         let rate = level.transitionsPerSecond / 1e6
         let mib = Double(level.residentBytes) / 1_048_576
         stderr(String(format: "  depth %2d  distinct %11d  new %10d  %8.2fM transitions/s  %7.1f MiB",
                       level.depth, level.distinct, level.newStates, rate, mib))
     }
-    let options = CheckOptions(depth: depth, threads: threads, progress: quiet ? nil : progress)
+    let options = CheckOptions(depth: depth, threads: threads, progress: progress)
     let result = refinement ? Checker.run(RefinementModel(model), options) : Checker.run(model, options)
     var trace: Trace?
     if let v = result.violation {
@@ -75,7 +73,7 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     }
     if json {
         print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath))
-    } else if !quiet {
+    } else {
         printReport(model, result, trace: trace, counterexamplePath: counterexamplePath, printRefinement: refinement)
     }
     return result
@@ -126,18 +124,7 @@ func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counter
 }
 
 func jsonReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?) -> String {
-    func q(_ s: String) -> String {
-        var o = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": o += "\\\""
-            case "\\": o += "\\\\"
-            case "\n": o += "\\n"
-            default: o += ch.value < 0x20 ? String(format: "\\u%04x", ch.value) : String(ch)
-            }
-        }
-        return o + "\""
-    }
+    let q = jsonQuoted
     var fields: [String] = []
     fields.append("\"configuration\": \(q(model.spec.config.name))")
     fields.append("\"depth\": \(r.levels.count - 1)")

@@ -78,7 +78,7 @@ struct ReplayCommand: ParsableCommand {
         let total = results.reduce(0) { $0 + $1.calls }
         let diverged = results.filter { $0.divergence != nil }
         if json {
-            func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            let q = jsonQuoted
             let items = results.map { r -> String in
                 var f = "{\"file\": \(q(r.file)), \"calls\": \(r.calls)"
                 if let d = r.divergence {
