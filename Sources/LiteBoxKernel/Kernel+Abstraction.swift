@@ -67,7 +67,7 @@ extension Kernel {
         }
 
         // Page tables.
-        for sb in 0..<L.sandboxes where !pageDirectory[sb].isEmpty {
+        for sb in 0..<L.sandboxes where directoryBase[sb] >= 0 {
             for page in 0..<L.pagesPerSandbox {
                 let e = pte(UInt32(sb), UInt32(page))
                 let pg = sb * L.pagesPerSandbox + page
@@ -94,9 +94,9 @@ extension Kernel {
 
         // Queues and notifications.
         for q in 0..<L.queues {
-            m[L.queueLength.base + q] = queueLength[q]
+            m[L.queueLength.base + q] = queues[q].length
             var e = 0
-            var t = queueHead[q]
+            var t = queues[q].head
             while t >= 0 && e < L.threads {
                 m[L.queueEntry.base + q * L.threads + e] = UInt32(t) + 1
                 e += 1

@@ -82,10 +82,11 @@ extension Kernel {
     /// 2. `rights` has no bits outside `RWG` (`invalidArgument`);
     /// 3. `src` holds a capability (`emptySlot`);
     /// 4. `dst` is empty (`slotOccupied`).
+    @inline(never)
     func capCopy(_ t: Int, src: UInt32, dst: UInt32, rights: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard src < slotsPerSandbox && dst < slotsPerSandbox else { return fail(.invalidSlot) }
-        guard rights & ~Rights.all.rawValue == 0 else { return fail(.invalidArgument) }
+        guard rights & ~Encoding.allRights == 0 else { return fail(.invalidArgument) }
         guard isOccupied(sb, src) else { return fail(.emptySlot) }
         guard !isOccupied(sb, dst) else { return fail(.slotOccupied) }
         let d = allocatedSlotIndex(sb, dst), s = slotIndex(sb, src)
@@ -104,16 +105,20 @@ extension Kernel {
     /// 4. it is an endpoint or notification capability (`wrongType`);
     /// 5. it carries no badge (`alreadyBadged`);
     /// 6. `dst` is empty (`slotOccupied`).
+    @inline(never)
     func capMint(_ t: Int, src: UInt32, dst: UInt32, rights: UInt32, badge: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard src < slotsPerSandbox && dst < slotsPerSandbox else { return fail(.invalidSlot) }
-        guard rights & ~Rights.all.rawValue == 0 && badge != 0 else { return fail(.invalidArgument) }
-        let s = slotIndex(sb, src)
-        guard s >= 0 && slots[s].type != 0 else { return fail(.emptySlot) }
-        let type = UInt32(slots[s].type)
-        guard type == CapType.endpoint.rawValue || type == CapType.notification.rawValue else { return fail(.wrongType) }
-        guard slots[s].badge == 0 else { return fail(.alreadyBadged) }
+        guard rights & ~Encoding.allRights == 0 && badge != 0 else { return fail(.invalidArgument) }
+        // Checks 3-5 select their error rather than branch (see `checkCapability`).
+        let c = slotContents(sb, src)
+        let type = c.pointee.type
+        var error = c.pointee.badge != 0 ? SpecError.alreadyBadged.rawValue : 0
+        error = type != Encoding.endpoint && type != Encoding.notification ? SpecError.wrongType.rawValue : error
+        error = type == 0 ? SpecError.emptySlot.rawValue : error
+        if error != 0 { return fail(code: error) }
         guard !isOccupied(sb, dst) else { return fail(.slotOccupied) }
+        let s = slotIndex(sb, src)
         let d = allocatedSlotIndex(sb, dst)
         derive(from: s, to: d, rights: slots[s].rights & UInt8(rights), badge: badge)
         return ok()
@@ -128,6 +133,7 @@ extension Kernel {
     /// 1. `src` and `dst` are slots of the caller's capability space (`invalidSlot`);
     /// 2. `src` holds a capability (`emptySlot`);
     /// 3. `dst` is empty (`slotOccupied`; so `src == dst` fails here).
+    @inline(never)
     func capMove(_ t: Int, src: UInt32, dst: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard src < slotsPerSandbox && dst < slotsPerSandbox else { return fail(.invalidSlot) }
@@ -151,6 +157,7 @@ extension Kernel {
     /// Preconditions, in order:
     /// 1. `slot` is a slot of the caller's capability space (`invalidSlot`);
     /// 2. it holds a capability (`emptySlot`).
+    @inline(never)
     func capDelete(_ t: Int, slot: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard slot < slotsPerSandbox else { return fail(.invalidSlot) }
@@ -178,6 +185,7 @@ extension Kernel {
     /// Preconditions, in order:
     /// 1. `slot` is a slot of the caller's capability space (`invalidSlot`);
     /// 2. it holds a capability (`emptySlot`).
+    @inline(never)
     func capRevoke(_ t: Int, slot: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard slot < slotsPerSandbox else { return fail(.invalidSlot) }

@@ -17,25 +17,25 @@ extension Kernel {
     /// Appends thread `t` to queue `q`.
     @inline(__always)
     func enqueue(queue q: Int, thread t: Int) {
-        let tail = queueTail[q]
+        let tail = queues[q].tail
         threads[t].qprev = tail
         threads[t].qnext = -1
-        if tail >= 0 { threads[Int(tail)].qnext = Int32(t) } else { queueHead[q] = Int32(t) }
-        queueTail[q] = Int32(t)
-        queueLength[q] &+= 1
+        if tail >= 0 { threads[Int(tail)].qnext = Int32(t) } else { queues[q].head = Int32(t) }
+        queues[q].tail = Int32(t)
+        queues[q].length &+= 1
     }
 
     /// Removes and returns the head of queue `q` (which must be non-empty).
     @inline(__always)
     @discardableResult
     func dequeue(queue q: Int) -> Int {
-        let h = Int(queueHead[q])
+        let h = Int(queues[q].head)
         let next = threads[h].qnext
-        queueHead[q] = next
-        if next >= 0 { threads[Int(next)].qprev = -1 } else { queueTail[q] = -1 }
+        queues[q].head = next
+        if next >= 0 { threads[Int(next)].qprev = -1 } else { queues[q].tail = -1 }
         threads[h].qnext = -1
         threads[h].qprev = -1
-        queueLength[q] &-= 1
+        queues[q].length &-= 1
         return h
     }
 
@@ -58,19 +58,15 @@ extension Kernel {
                 derive(from: src, to: dst, rights: slots[src].rights, badge: slots[src].badge)
             }
         }
-        setRegisters(r, state: .running, message: message, badge: badge)
+        setRegisters(r, state: Encoding.running, message: message, badge: badge)
     }
 
     /// The checks on an endpoint capability in `slot` (already in range) of
     /// sandbox `sb` that must carry `right`: a capability, an endpoint, the
-    /// right. Returns the pool index or the error.
+    /// right. Returns the pool index and the error code (0 for none).
     @inline(__always)
-    func endpointSlot(sandbox sb: UInt32, slot: UInt32, right: Rights) -> (index: Int, error: SpecError?) {
-        let i = slotIndex(sb, slot)
-        guard i >= 0 && slots[i].type != 0 else { return (i, .emptySlot) }
-        guard UInt32(slots[i].type) == CapType.endpoint.rawValue else { return (i, .wrongType) }
-        guard slots[i].rights & UInt8(right.rawValue) != 0 else { return (i, .insufficientRights) }
-        return (i, nil)
+    func endpointSlot(sandbox sb: UInt32, slot: UInt32, right: UInt8) -> (index: Int, error: UInt32) {
+        checkCapability(sb, slot, type: Encoding.endpoint, right: right)
     }
 
     // MARK: System calls
@@ -92,30 +88,52 @@ extension Kernel {
     /// 1. `ep` is a slot, and `grant` is none or a slot, of the caller's capability space (`invalidSlot`);
     /// 2. `ep` holds a capability (`emptySlot`), 3. to an endpoint (`wrongType`), 4. with `W` (`insufficientRights`);
     /// 5. (`nbsend` only) a receiver waits (`wouldBlock`).
+    ///
+    /// Inlined into `send`, `nbsend` and `call`, so that each has its own
+    /// copy with `blocking` and `isCall` constant (and its own branch sites).
+    @inline(__always)
     func sendLike(_ t: Int, ep: UInt32, msg: UInt32, grant: UInt32, blocking: Bool, isCall: Bool) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard ep < slotsPerSandbox && (grant == 0 || grant &- 1 < slotsPerSandbox) else { return fail(.invalidSlot) }
-        let (g, error) = endpointSlot(sandbox: sb, slot: ep, right: .write)
-        if let error { return fail(error) }
+        let (g, error) = endpointSlot(sandbox: sb, slot: ep, right: Encoding.write)
+        if error != 0 { return fail(code: error) }
         let q = Int(slots[g].object)
         let badge = slots[g].badge
-        let offered = slots[g].rights & UInt8(Rights.grant.rawValue) != 0 ? grant : 0
-        let r = queueHead[q]
-        let receiverWaiting = r >= 0 && threads[Int(r)].state == ThreadState.blockedRecv.rawValue
+        let offered = slots[g].rights & Encoding.grant != 0 ? grant : 0
+        let r = queues[q].head
+        let receiverWaiting = r >= 0 && threads[Int(r)].state == Encoding.blockedRecv
         if !blocking && !receiverWaiting { return fail(.wouldBlock) }
         if receiverWaiting {
             let r = dequeue(queue: q)
             deliver(to: r, message: msg, badge: badge, senderSandbox: sb, grant: offered)
             if isCall {
                 threads[r].reply = UInt32(t) &+ 1
-                setRegisters(t, state: .blockedReply, object: UInt32(r), message: msg)
+                setRegisters(t, state: Encoding.blockedReply, object: UInt32(r), message: msg)
             }
             return isCall ? blocked() : ok()
         }
         enqueue(queue: q, thread: t)
-        setRegisters(t, state: isCall ? .blockedCall : .blockedSend, object: UInt32(q), message: msg,
+        setRegisters(t, state: isCall ? Encoding.blockedCall : Encoding.blockedSend, object: UInt32(q), message: msg,
                      badge: badge, grant: offered)
         return blocked()
+    }
+
+    /// `send(ep, msg, grant?)` (see `sendLike`).
+    @inline(never)
+    func send(_ t: Int, ep: UInt32, msg: UInt32, grant: UInt32) -> Outcome<UInt32> {
+        sendLike(t, ep: ep, msg: msg, grant: grant, blocking: true, isCall: false)
+    }
+
+    /// `nbsend(ep, msg, grant?)` (see `sendLike`).
+    @inline(never)
+    func nbsend(_ t: Int, ep: UInt32, msg: UInt32, grant: UInt32) -> Outcome<UInt32> {
+        sendLike(t, ep: ep, msg: msg, grant: grant, blocking: false, isCall: false)
+    }
+
+    /// `call(ep, msg, grant?)` (see `sendLike`).
+    @inline(never)
+    func call(_ t: Int, ep: UInt32, msg: UInt32, grant: UInt32) -> Outcome<UInt32> {
+        sendLike(t, ep: ep, msg: msg, grant: grant, blocking: true, isCall: true)
     }
 
     /// `recv(ep, into?)`: receives on the endpoint in slot `ep`. If a sender
@@ -129,19 +147,20 @@ extension Kernel {
     /// 1. `ep` is a slot, and `into` is none or a slot, of the caller's capability space (`invalidSlot`);
     /// 2. `ep` holds a capability (`emptySlot`), 3. to an endpoint (`wrongType`), 4. with `R` (`insufficientRights`);
     /// 5. the caller holds no reply capability (`replyPending`).
+    @inline(never)
     func recv(_ t: Int, ep: UInt32, into: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard ep < slotsPerSandbox && (into == 0 || into &- 1 < slotsPerSandbox) else { return fail(.invalidSlot) }
-        let (g, error) = endpointSlot(sandbox: sb, slot: ep, right: .read)
-        if let error { return fail(error) }
+        let (g, error) = endpointSlot(sandbox: sb, slot: ep, right: Encoding.read)
+        if error != 0 { return fail(code: error) }
         guard threads[t].reply == 0 else { return fail(.replyPending) }
         let q = Int(slots[g].object)
-        let head = queueHead[q]
+        let head = queues[q].head
         let sndState = head >= 0 ? threads[Int(head)].state : 0
-        let isCaller = sndState == ThreadState.blockedCall.rawValue
-        guard head >= 0 && (isCaller || sndState == ThreadState.blockedSend.rawValue) else {
+        let isCaller = sndState == Encoding.blockedCall
+        guard head >= 0 && (isCaller || sndState == Encoding.blockedSend) else {
             enqueue(queue: q, thread: t)
-            setRegisters(t, state: .blockedRecv, object: UInt32(q), message: threads[t].message, recvSlot: into)
+            setRegisters(t, state: Encoding.blockedRecv, object: UInt32(q), message: threads[t].message, recvSlot: into)
             return blocked()
         }
         let snd = dequeue(queue: q)
@@ -151,7 +170,7 @@ extension Kernel {
                 grant: threads[snd].grant)
         // The sender runs again (its message register keeps the message); a
         // caller now waits for this thread's reply.
-        threads[snd].state = isCaller ? ThreadState.blockedReply.rawValue : ThreadState.running.rawValue
+        threads[snd].state = isCaller ? Encoding.blockedReply : Encoding.running
         threads[snd].object = isCaller ? UInt32(t) : 0
         threads[snd].badge = 0
         threads[snd].status = 0
@@ -166,10 +185,11 @@ extension Kernel {
     ///
     /// Preconditions, in order:
     /// 1. the caller holds a reply capability (`noReplyCapability`).
+    @inline(never)
     func reply(_ t: Int, msg: UInt32) -> Outcome<UInt32> {
         let holder = threads[t].reply
         guard holder != 0 else { return fail(.noReplyCapability) }
-        setRegisters(Int(holder &- 1), state: .running, message: msg)
+        setRegisters(Int(holder &- 1), state: Encoding.running, message: msg)
         threads[t].reply = 0
         return ok()
     }

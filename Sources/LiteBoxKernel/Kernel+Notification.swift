@@ -9,15 +9,11 @@ extension Kernel {
     /// must carry `right`, in order: a slot of the capability space
     /// (`invalidSlot`), a capability (`emptySlot`), a notification
     /// (`wrongType`), the right (`insufficientRights`). Returns the pool index
-    /// or the error.
+    /// and the error code (0 for none).
     @inline(__always)
-    func notificationSlot(sandbox sb: UInt32, slot: UInt32, right: Rights) -> (index: Int, error: SpecError?) {
-        guard slot < slotsPerSandbox else { return (-1, .invalidSlot) }
-        let i = slotIndex(sb, slot)
-        guard i >= 0 && slots[i].type != 0 else { return (i, .emptySlot) }
-        guard UInt32(slots[i].type) == CapType.notification.rawValue else { return (i, .wrongType) }
-        guard slots[i].rights & UInt8(right.rawValue) != 0 else { return (i, .insufficientRights) }
-        return (i, nil)
+    func notificationSlot(sandbox sb: UInt32, slot: UInt32, right: UInt8) -> (index: Int, error: UInt32) {
+        guard slot < slotsPerSandbox else { return (-1, SpecError.invalidSlot.rawValue) }
+        return checkCapability(sb, slot, type: Encoding.notification, right: right)
     }
 
     /// `signal(ntfn)`: if a thread waits on the notification, the first one
@@ -28,15 +24,16 @@ extension Kernel {
     /// Preconditions, in order:
     /// 1. `ntfn` is a slot of the caller's capability space (`invalidSlot`);
     /// 2. it holds a capability (`emptySlot`), 3. to a notification (`wrongType`), 4. with `W` (`insufficientRights`).
+    @inline(never)
     func signal(_ t: Int, ntfn: UInt32) -> Outcome<UInt32> {
-        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: .write)
-        if let error { return fail(error) }
+        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: Encoding.write)
+        if error != 0 { return fail(code: error) }
         let n = Int(slots[i].object)
         let badge = slots[i].badge
         let q = Int(endpointCount) + n
-        if queueHead[q] >= 0 {
+        if queues[q].head >= 0 {
             let w = dequeue(queue: q)
-            setRegisters(w, state: .running, message: threads[w].message, badge: badge)
+            setRegisters(w, state: Encoding.running, message: threads[w].message, badge: badge)
         } else {
             notificationBits[n] |= badge
         }
@@ -50,9 +47,10 @@ extension Kernel {
     /// Preconditions, in order:
     /// 1. `ntfn` is a slot of the caller's capability space (`invalidSlot`);
     /// 2. it holds a capability (`emptySlot`), 3. to a notification (`wrongType`), 4. with `R` (`insufficientRights`).
+    @inline(never)
     func wait(_ t: Int, ntfn: UInt32) -> Outcome<UInt32> {
-        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: .read)
-        if let error { return fail(error) }
+        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: Encoding.read)
+        if error != 0 { return fail(code: error) }
         let n = Int(slots[i].object)
         let bits = notificationBits[n]
         if bits != 0 {
@@ -61,7 +59,7 @@ extension Kernel {
             return ok(bits)
         }
         enqueue(queue: Int(endpointCount) + n, thread: t)
-        setRegisters(t, state: .blockedNotify, object: UInt32(n), message: threads[t].message)
+        setRegisters(t, state: Encoding.blockedNotify, object: UInt32(n), message: threads[t].message)
         return blocked()
     }
 
@@ -69,9 +67,10 @@ extension Kernel {
     /// clears them; never blocks (0 when none are pending).
     ///
     /// Preconditions, in order: as `wait`.
+    @inline(never)
     func poll(_ t: Int, ntfn: UInt32) -> Outcome<UInt32> {
-        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: .read)
-        if let error { return fail(error) }
+        let (i, error) = notificationSlot(sandbox: threads[t].sandbox, slot: ntfn, right: Encoding.read)
+        if error != 0 { return fail(code: error) }
         let n = Int(slots[i].object)
         let bits = notificationBits[n]
         threads[t].badge = bits

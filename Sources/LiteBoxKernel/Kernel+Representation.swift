@@ -78,8 +78,8 @@ extension Kernel {
         // Queues.
         let T = threads.count
         var queueOf = [Int](repeating: -1, count: T)
-        for q in 0..<queueHead.count {
-            var t = queueHead[q]
+        for q in 0..<queues.count {
+            var t = queues[q].head
             var p: Int32 = -1
             var len: UInt32 = 0
             var receivers = 0, senders = 0
@@ -106,8 +106,8 @@ extension Kernel {
                 t = r.qnext
                 len += 1
             }
-            if queueTail[q] != p { bad("queue \(q) tail is \(queueTail[q]), last linked is \(p)") }
-            if queueLength[q] != len { bad("queue \(q) length is \(queueLength[q]), linked \(len)") }
+            if queues[q].tail != p { bad("queue \(q) tail is \(queues[q].tail), last linked is \(p)") }
+            if queues[q].length != len { bad("queue \(q) length is \(queues[q].length), linked \(len)") }
             if receivers > 0 && senders > 0 { bad("endpoint queue \(q) mixes senders and receivers") }
         }
         for t in 0..<T {
@@ -140,7 +140,15 @@ extension Kernel {
         }
         let L = Kernel.leafSize
         for sb in 0..<sizes.sandboxes {
-            for (dir, leaf) in pageDirectory[sb].enumerated() where leaf >= 0 {
+            let d = directoryBase[sb]
+            if d < 0 { continue }
+            if Int(d) % directoryEntries != 0 || Int(d) + directoryEntries > directories.count {
+                bad("page directory of sandbox \(sb) at \(d) is not a directory of the pool"); continue
+            }
+            for dir in 0..<directoryEntries {
+                let leaf = directories[Int(d) + dir]
+                if leaf < 0 { continue }
+                if Int(leaf) >= leaves.count / L { bad("page directory of sandbox \(sb) links to leaf \(leaf) out of range"); continue }
                 for k in 0..<L {
                     let e = leaves[Int(leaf) * L + k]
                     let page = dir * L + k

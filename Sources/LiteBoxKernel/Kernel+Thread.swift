@@ -11,16 +11,15 @@ extension Kernel {
     /// 1. `thread` is a slot of the caller's capability space (`invalidSlot`);
     /// 2. it holds a capability (`emptySlot`), 3. to a thread (`wrongType`), 4. with `W` (`insufficientRights`);
     /// 5. that thread is inactive (`threadActive`).
+    @inline(never)
     func spawn(_ t: Int, slot: UInt32) -> Outcome<UInt32> {
         let sb = threads[t].sandbox
         guard slot < slotsPerSandbox else { return fail(.invalidSlot) }
-        let i = slotIndex(sb, slot)
-        guard i >= 0 && slots[i].type != 0 else { return fail(.emptySlot) }
-        guard UInt32(slots[i].type) == CapType.thread.rawValue else { return fail(.wrongType) }
-        guard slots[i].rights & UInt8(Rights.write.rawValue) != 0 else { return fail(.insufficientRights) }
+        let (i, error) = checkCapability(sb, slot, type: Encoding.thread, right: Encoding.write)
+        if error != 0 { return fail(code: error) }
         let target = Int(slots[i].object)
-        guard threads[target].state == ThreadState.inactive.rawValue else { return fail(.threadActive) }
-        setRegisters(target, state: .running, message: 0)
+        guard threads[target].state == Encoding.inactive else { return fail(.threadActive) }
+        setRegisters(target, state: Encoding.running, message: 0)
         threads[target].reply = 0
         return ok()
     }
@@ -31,12 +30,13 @@ extension Kernel {
     /// changes.)
     ///
     /// Preconditions: only those every call has.
+    @inline(never)
     func exit(_ t: Int) -> Outcome<UInt32> {
         let owed = threads[t].reply
         if owed != 0 {
-            setRegisters(Int(owed &- 1), state: .running, message: 0, status: SpecError.peerExited.rawValue)
+            setRegisters(Int(owed &- 1), state: Encoding.running, message: 0, status: SpecError.peerExited.rawValue)
         }
-        setRegisters(t, state: .inactive, message: 0)
+        setRegisters(t, state: Encoding.inactive, message: 0)
         threads[t].reply = 0
         return ok()
     }

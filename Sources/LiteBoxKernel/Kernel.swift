@@ -31,6 +31,14 @@
 //   use, from one pool), so an address space of 2^20 pages costs a 4 KiB
 //   directory once it maps something; the reverse map is the `mapping` field
 //   of each frame capability's slot (the page it backs).
+//
+// Performance (`verify bench kernel`): every table is a `Table`, a
+// view of memory the kernel allocates and frees itself, so a call does no
+// reference counting, no copy-on-write checks and (in release builds) no
+// bounds checks; the specification's encodings are literal constants of this
+// module (`Encoding`); `execute` checks the thread and tail-calls one function
+// per system call; the capability checks whose outcome varies most from call
+// to call select their error instead of branching (`checkCapability`).
 
 import LiteBoxSpec
 
@@ -107,6 +115,123 @@ public struct KernelSizes: Hashable, Sendable {
     }
 }
 
+/// A table of plain values in memory the kernel owns: O(1) indexing with no
+/// reference counting, no copy-on-write uniqueness checks and (in release
+/// builds) no bounds checks; debug builds check every index. The pools
+/// (slots, page-table leaves) grow in place with `append(repeating:count:)`.
+///
+/// A `Table` is a view of its storage, not a value: copies share it, and it
+/// is freed explicitly (`deallocate()`) by its one owner, the `Kernel`, in its
+/// `deinit`. Growing may move the storage, so no pointer into it is kept
+/// across an `append`; in particular an index expression must not grow the
+/// table it indexes (`t[f()] = x` reads `t` before calling `f`).
+struct Table<Element: BitwiseCopyable> {
+    /// The first element.
+    private(set) var base: UnsafeMutablePointer<Element>
+    /// The number of elements.
+    private(set) var count: Int
+    /// The number of elements the storage holds before it must grow.
+    private var capacity: Int
+
+    /// `count` copies of `value`.
+    init(repeating value: Element, count: Int) {
+        capacity = Swift.max(count, 1)
+        base = .allocate(capacity: capacity)
+        base.initialize(repeating: value, count: count)
+        self.count = count
+    }
+
+    /// The elements of `array`.
+    init(_ array: [Element]) {
+        let storage = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(array.count, 1))
+        array.withUnsafeBufferPointer { b in if let a = b.baseAddress { storage.initialize(from: a, count: b.count) } }
+        base = storage
+        capacity = Swift.max(array.count, 1)
+        count = array.count
+    }
+
+    /// Element `i` (`0 <= i < count`, checked in debug builds only).
+    subscript(i: Int) -> Element {
+        @inline(__always) unsafeAddress {
+            assert(UInt(bitPattern: i) < UInt(bitPattern: count), "table index \(i) out of range 0..<\(count)")
+            return UnsafePointer(base + i)
+        }
+        @inline(__always) nonmutating unsafeMutableAddress {
+            assert(UInt(bitPattern: i) < UInt(bitPattern: count), "table index \(i) out of range 0..<\(count)")
+            return base + i
+        }
+    }
+
+    /// Appends `n` copies of `value`, growing the storage geometrically.
+    mutating func append(repeating value: Element, count n: Int) {
+        if count + n > capacity {
+            let newCapacity = Swift.max(capacity * 2, count + n)
+            let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+            newBase.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
+        (base + count).initialize(repeating: value, count: n)
+        count += n
+    }
+
+    /// Appends `value`.
+    mutating func append(_ value: Element) { append(repeating: value, count: 1) }
+
+    /// The elements as an array (for tests and tools).
+    var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Frees the storage; the table must not be used afterwards.
+    func deallocate() { base.deallocate() }
+}
+
+/// The specification's encodings (`ThreadState`, `CapType`, `Rights` raw
+/// values), as literal constants of this module: the hot paths then need no
+/// accessor calls into `LiteBoxSpec`. `Encoding.matchesSpecification`
+/// checks them against the specification (asserted at set-up in debug builds,
+/// and by the tests).
+enum Encoding {
+    // Thread states (`ThreadState.rawValue`).
+    static let inactive: UInt32 = 0
+    static let running: UInt32 = 1
+    static let blockedSend: UInt32 = 2
+    static let blockedCall: UInt32 = 3
+    static let blockedRecv: UInt32 = 4
+    static let blockedReply: UInt32 = 5
+    static let blockedNotify: UInt32 = 6
+    // Capability types (`CapType.rawValue`).
+    static let endpoint: UInt8 = 1
+    static let notification: UInt8 = 2
+    static let frame: UInt8 = 3
+    static let thread: UInt8 = 4
+    // Rights bits (`Rights.rawValue`).
+    static let read: UInt8 = 1
+    static let write: UInt8 = 2
+    static let grant: UInt8 = 4
+    static let allRights: UInt32 = 7
+    static let mappingRights: UInt32 = 3
+    // Outcome codes (`OutcomeCode`).
+    static let ok: UInt32 = 0
+    static let blocked: UInt32 = 1
+
+    /// Whether every constant equals the specification's value.
+    static var matchesSpecification: Bool {
+        let states: [UInt32] = [inactive, running, blockedSend, blockedCall, blockedRecv, blockedReply, blockedNotify]
+        let specStates: [ThreadState] = [.inactive, .running, .blockedSend, .blockedCall, .blockedRecv, .blockedReply, .blockedNotify]
+        let types: [UInt8] = [endpoint, notification, frame, thread]
+        let specTypes: [CapType] = [.endpoint, .notification, .frame, .thread]
+        let rights: [UInt8] = [read, write, grant]
+        let specRights: [Rights] = [.read, .write, .grant]
+        return states == specStates.map(\.rawValue)
+            && types.map(UInt32.init) == specTypes.map(\.rawValue)
+            && rights.map(UInt32.init) == specRights.map(\.rawValue)
+            && allRights == Rights.all.rawValue && mappingRights == Rights([.read, .write]).rawValue
+            && ok == OutcomeCode.ok && blocked == OutcomeCode.blocked
+    }
+
+}
+
 /// One capability slot: the capability and its MDB node.
 struct CapSlot {
     /// `CapType.rawValue`; 0 for an empty slot.
@@ -160,6 +285,14 @@ struct PageTableEntry: Equatable {
     var rights: UInt8 = 0
 }
 
+/// One queue (of an endpoint or a notification): its first and last thread
+/// (-1 for none) and its length.
+struct QueueRecord {
+    var head: Int32 = -1
+    var tail: Int32 = -1
+    var length: UInt32 = 0
+}
+
 /// The production LiteBox kernel: the specification's 20 system calls with
 /// the same outcomes, error precedence and resulting state
 /// (`abstraction()` equals the specification's state after every call), on
@@ -185,12 +318,17 @@ public final class Kernel {
 
     // MARK: Capability spaces and the MDB
 
+    // Every table lives in memory the kernel owns (`Table`), freed in `deinit`.
+
     /// Per sandbox: the pool index of its slot 0, or -1 while it has no slots allocated.
-    var cspaceBase: [Int32]
+    var cspaceBase: Table<Int32>
     /// Per allocated chunk of the pool: the sandbox that owns it.
-    var chunkOwner: [UInt32]
+    var chunkOwner: Table<UInt32>
     /// The slot pool.
-    var slots: [CapSlot]
+    var slots: Table<CapSlot>
+    /// One slot that stays empty, read by `slotContents` in place of the
+    /// slots of a sandbox that has no chunk yet (not part of the pool).
+    let vacantSlot: Table<CapSlot>
     /// The first node of the MDB list, -1 when every slot is empty.
     var mdbHead: Int32 = -1
     /// The number of non-empty slots (= MDB nodes).
@@ -200,24 +338,27 @@ public final class Kernel {
 
     // MARK: Threads, queues, notifications, frames
 
-    var threads: [ThreadRecord]
+    var threads: Table<ThreadRecord>
     /// Per queue (endpoint `e` is queue `e`, notification `n` is `endpoints + n`): head, tail, length.
-    var queueHead: [Int32]
-    var queueTail: [Int32]
-    var queueLength: [UInt32]
-    var notificationBits: [UInt32]
-    var frameValues: [UInt32]
+    var queues: Table<QueueRecord>
+    var notificationBits: Table<UInt32>
+    var frameValues: Table<UInt32>
 
     // MARK: Page tables
 
     /// log2 of a leaf's entry count.
     static let leafBits: UInt32 = 10
     static let leafSize = 1 << 10
-    /// Per sandbox: its page directory (leaf index per 1024 pages, -1 for
-    /// none); empty until the sandbox maps its first page.
-    var pageDirectory: [[Int32]]
+    /// Entries of a page directory: `pagesPerSandbox / leafSize`, rounded up (at least 1).
+    let directoryEntries: Int
+    /// Per sandbox: the position of its page directory in `directories`, or
+    /// -1 until the sandbox maps its first page.
+    var directoryBase: Table<Int32>
+    /// The directory pool: `directoryEntries` leaf indices per allocated
+    /// directory (-1 for no leaf).
+    var directories: Table<Int32>
     /// The leaf pool: `leafSize` entries per leaf.
-    var leaves: [PageTableEntry]
+    var leaves: Table<PageTableEntry>
 
     /// An empty universe: no capabilities, no mappings, every thread inactive
     /// in sandbox `threadSandboxes[t]` (sizes already validated).
@@ -226,18 +367,25 @@ public final class Kernel {
         slotsPerSandbox = UInt32(sizes.slotsPerSandbox)
         pagesPerSandbox = UInt32(sizes.pagesPerSandbox)
         endpointCount = UInt32(sizes.endpoints)
-        cspaceBase = Array(repeating: -1, count: sizes.sandboxes)
-        chunkOwner = []
-        slots = []
-        threads = threadSandboxes.map { ThreadRecord(sandbox: $0) }
-        let queues = sizes.endpoints + sizes.notifications
-        queueHead = Array(repeating: -1, count: queues)
-        queueTail = Array(repeating: -1, count: queues)
-        queueLength = Array(repeating: 0, count: queues)
-        notificationBits = Array(repeating: 0, count: sizes.notifications)
-        frameValues = Array(repeating: 0, count: sizes.frames)
-        pageDirectory = Array(repeating: [], count: sizes.sandboxes)
-        leaves = []
+        assert(Encoding.matchesSpecification, "the kernel's encodings differ from the specification's")
+        cspaceBase = Table(repeating: -1, count: sizes.sandboxes)
+        chunkOwner = Table(repeating: 0, count: 0)
+        slots = Table(repeating: CapSlot(), count: 0)
+        vacantSlot = Table(repeating: CapSlot(), count: 1)
+        threads = Table(threadSandboxes.map { ThreadRecord(sandbox: $0) })
+        queues = Table(repeating: QueueRecord(), count: sizes.endpoints + sizes.notifications)
+        notificationBits = Table(repeating: 0, count: sizes.notifications)
+        frameValues = Table(repeating: 0, count: sizes.frames)
+        directoryEntries = Swift.max((sizes.pagesPerSandbox + Kernel.leafSize - 1) / Kernel.leafSize, 1)
+        directoryBase = Table(repeating: -1, count: sizes.sandboxes)
+        directories = Table(repeating: -1, count: 0)
+        leaves = Table(repeating: PageTableEntry(), count: 0)
+    }
+
+    deinit {
+        cspaceBase.deallocate(); chunkOwner.deallocate(); slots.deallocate(); vacantSlot.deallocate()
+        threads.deallocate(); queues.deallocate(); notificationBits.deallocate(); frameValues.deallocate()
+        directoryBase.deallocate(); directories.deallocate(); leaves.deallocate()
     }
 
     /// A kernel-sized universe: `sizes`, the threads (`threads.count ==
@@ -262,7 +410,7 @@ public final class Kernel {
         if threads.count != sizes.threads { throw fail("threads", "lists \(threads.count) threads, sizes say \(sizes.threads)") }
         for (i, th) in threads.enumerated() { try range("threads[\(i)].sandbox", th.sandbox, 0, sizes.sandboxes - 1) }
         self.init(emptyUniverse: sizes, threadSandboxes: threads.map { UInt32($0.sandbox) })
-        for (t, th) in threads.enumerated() where th.running { self.threads[t].state = ThreadState.running.rawValue }
+        for (t, th) in threads.enumerated() where th.running { self.threads[t].state = Encoding.running }
 
         for (i, cap) in capabilities.enumerated() {
             let f = "capabilities[\(i)]"
@@ -315,7 +463,7 @@ public final class Kernel {
             let sb = UInt32(mp.sandbox)
             if pte(sb, UInt32(mp.page)).slot != 0 { throw fail(f + ".page", "page \(mp.page) of sandbox \(sb) is already mapped") }
             let idx = slotIndex(sb, UInt32(mp.slot))
-            guard idx >= 0, slots[idx].type == UInt8(CapType.frame.rawValue) else {
+            guard idx >= 0, slots[idx].type == Encoding.frame else {
                 throw fail(f + ".slot", "slot \(mp.slot) of sandbox \(sb) must hold a frame capability")
             }
             if slots[idx].mapping != 0 { throw fail(f + ".slot", "a frame capability backs at most one mapping") }
@@ -327,7 +475,7 @@ public final class Kernel {
         }
         if !frameValues.isEmpty {
             if frameValues.count != sizes.frames { throw fail("frameValues", "must list one value per frame") }
-            self.frameValues = frameValues
+            for (f, v) in frameValues.enumerated() { self.frameValues[f] = v }
         }
     }
 
@@ -363,9 +511,40 @@ public final class Kernel {
             base = Int32(slots.count)
             cspaceBase[Int(sb)] = base
             chunkOwner.append(sb)
-            slots.append(contentsOf: repeatElement(CapSlot(), count: sizes.slotsPerSandbox))
+            slots.append(repeating: CapSlot(), count: sizes.slotsPerSandbox)
         }
         return Int(base) &+ Int(slot)
+    }
+
+    /// The contents of `slot` (< slotsPerSandbox) of sandbox `sb`, read in
+    /// place: the pool slot, or an empty slot when the sandbox has no chunk.
+    /// Chosen by a select, not a branch.
+    @inline(__always)
+    func slotContents(_ sb: UInt32, _ slot: UInt32) -> UnsafePointer<CapSlot> {
+        let base = cspaceBase[Int(sb)]
+        let inPool = UnsafePointer(slots.base) + (Int(base) &+ Int(slot))
+        return base < 0 ? UnsafePointer(vacantSlot.base) : inPool
+    }
+
+    /// The checks calls make on the capability in `slot` (< slotsPerSandbox)
+    /// of sandbox `sb`, in order: it holds a capability (`emptySlot`), of type
+    /// `type` (`wrongType`), with a right in `right` (`insufficientRights`;
+    /// `right` 0 skips this check).
+    /// Returns the slot's pool index (-1 when the sandbox has no chunk) and
+    /// the first failed check's error code, 0 when all pass.
+    ///
+    /// The error is selected, not branched to: in a mixed stream of calls
+    /// which check fails is unpredictable, and a mispredicted branch costs
+    /// more than the checks. So the selects run from the last check to the
+    /// first, the first failure overriding the later ones.
+    @inline(__always)
+    func checkCapability(_ sb: UInt32, _ slot: UInt32, type: UInt8, right: UInt8) -> (index: Int, error: UInt32) {
+        let c = slotContents(sb, slot)
+        let t = c.pointee.type, r = c.pointee.rights
+        var error = right != 0 && r & right == 0 ? SpecError.insufficientRights.rawValue : 0
+        error = t != type ? SpecError.wrongType.rawValue : error
+        error = t == 0 ? SpecError.emptySlot.rawValue : error
+        return (slotIndex(sb, slot), error)
     }
 
     /// Whether `slot` (< slotsPerSandbox) of sandbox `sb` holds a capability.
@@ -377,25 +556,26 @@ public final class Kernel {
 
     /// The sandbox owning pool index `i`.
     @inline(__always)
-    func owner(ofPoolIndex i: Int) -> UInt32 { chunkOwner[i / sizes.slotsPerSandbox] }
+    func owner(ofPoolIndex i: Int) -> UInt32 { chunkOwner[i / Int(slotsPerSandbox)] }
 
     /// The (sandbox, slot) of pool index `i`.
     @inline(__always)
     func location(ofPoolIndex i: Int) -> (sandbox: UInt32, slot: UInt32) {
-        (chunkOwner[i / sizes.slotsPerSandbox], UInt32(i % sizes.slotsPerSandbox))
+        (chunkOwner[i / Int(slotsPerSandbox)], UInt32(i % Int(slotsPerSandbox)))
     }
 
     // MARK: Outcomes
 
     @inline(__always) func fail(_ e: SpecError) -> Outcome<UInt32> { Outcome(code: e.rawValue, value: 0) }
-    @inline(__always) func ok(_ value: UInt32 = 0) -> Outcome<UInt32> { Outcome(code: OutcomeCode.ok, value: value) }
-    @inline(__always) func blocked() -> Outcome<UInt32> { Outcome(code: OutcomeCode.blocked, value: 0) }
+    @inline(__always) func fail(code: UInt32) -> Outcome<UInt32> { Outcome(code: code, value: 0) }
+    @inline(__always) func ok(_ value: UInt32 = 0) -> Outcome<UInt32> { Outcome(code: Encoding.ok, value: value) }
+    @inline(__always) func blocked() -> Outcome<UInt32> { Outcome(code: Encoding.blocked, value: 0) }
 
     /// Sets every register of thread `t` but `reply` (the spec's `setThread`).
     @inline(__always)
-    func setRegisters(_ t: Int, state: ThreadState, object: UInt32 = 0, message: UInt32,
+    func setRegisters(_ t: Int, state: UInt32, object: UInt32 = 0, message: UInt32,
                       badge: UInt32 = 0, status: UInt32 = 0, recvSlot: UInt32 = 0, grant: UInt32 = 0) {
-        threads[t].state = state.rawValue
+        threads[t].state = state
         threads[t].object = object
         threads[t].message = message
         threads[t].badge = badge
@@ -420,8 +600,16 @@ public final class Kernel {
     ///
     /// When `recording` is on, the call and its outcome are appended to it.
     public func execute(_ call: Call) -> Outcome<UInt32> {
+        // `recorded`, not `recording`: the getter would copy (retain) the array on every call.
+        if recorded != nil { return executeRecording(call) }
+        return perform(call)
+    }
+
+    /// `execute` while recording.
+    @inline(never)
+    private func executeRecording(_ call: Call) -> Outcome<UInt32> {
         let outcome = perform(call)
-        if recording != nil { recording!.append(Trace.Entry(call: call, outcome: outcome)) }
+        recorded!.append(Trace.Entry(call: call, outcome: outcome))
         return outcome
     }
 
@@ -433,36 +621,45 @@ public final class Kernel {
         set { recorded = newValue }
     }
 
+    /// The dispatch. Each system call is a function of its own, entered by a
+    /// tail call (`@inline(never)`: inlining them all here would give every
+    /// call the register saves and spills of the largest one).
+    @inline(__always)
     private func perform(_ call: Call) -> Outcome<UInt32> {
+        #if DEBUG
+        defer { _checkInvariants() }
+        #endif
         let t = call.thread
-        guard Int(t) < threads.count else { return fail(.invalidThread) }
-        guard threads[Int(t)].state == ThreadState.running.rawValue else { return fail(.threadNotRunning) }
+        guard Int(t) < threads.count && threads[Int(t)].state == Encoding.running else { return rejectThread(t) }
         let ti = Int(t)
-        let result: Outcome<UInt32>
         switch call.syscall {
-        case .capCopy: result = capCopy(ti, src: call.a0, dst: call.a1, rights: call.a2)
-        case .capMint: result = capMint(ti, src: call.a0, dst: call.a1, rights: call.a2, badge: call.a3)
-        case .capMove: result = capMove(ti, src: call.a0, dst: call.a1)
-        case .capDelete: result = capDelete(ti, slot: call.a0)
-        case .capRevoke: result = capRevoke(ti, slot: call.a0)
-        case .map: result = map(ti, slot: call.a0, page: call.a1, rights: call.a2)
-        case .unmap: result = unmap(ti, page: call.a0)
-        case .protect: result = protect(ti, page: call.a0, rights: call.a1)
-        case .load: result = load(ti, page: call.a0)
-        case .store: result = store(ti, page: call.a0, value: call.a1)
-        case .send: result = sendLike(ti, ep: call.a0, msg: call.a1, grant: call.a2, blocking: true, isCall: false)
-        case .nbsend: result = sendLike(ti, ep: call.a0, msg: call.a1, grant: call.a2, blocking: false, isCall: false)
-        case .recv: result = recv(ti, ep: call.a0, into: call.a1)
-        case .call: result = sendLike(ti, ep: call.a0, msg: call.a1, grant: call.a2, blocking: true, isCall: true)
-        case .reply: result = reply(ti, msg: call.a0)
-        case .signal: result = signal(ti, ntfn: call.a0)
-        case .wait: result = wait(ti, ntfn: call.a0)
-        case .poll: result = poll(ti, ntfn: call.a0)
-        case .spawn: result = spawn(ti, slot: call.a0)
-        case .exit: result = exit(ti)
+        case .capCopy: return capCopy(ti, src: call.a0, dst: call.a1, rights: call.a2)
+        case .capMint: return capMint(ti, src: call.a0, dst: call.a1, rights: call.a2, badge: call.a3)
+        case .capMove: return capMove(ti, src: call.a0, dst: call.a1)
+        case .capDelete: return capDelete(ti, slot: call.a0)
+        case .capRevoke: return capRevoke(ti, slot: call.a0)
+        case .map: return map(ti, slot: call.a0, page: call.a1, rights: call.a2)
+        case .unmap: return unmap(ti, page: call.a0)
+        case .protect: return protect(ti, page: call.a0, rights: call.a1)
+        case .load: return load(ti, page: call.a0)
+        case .store: return store(ti, page: call.a0, value: call.a1)
+        case .send: return send(ti, ep: call.a0, msg: call.a1, grant: call.a2)
+        case .nbsend: return nbsend(ti, ep: call.a0, msg: call.a1, grant: call.a2)
+        case .recv: return recv(ti, ep: call.a0, into: call.a1)
+        case .call: return self.call(ti, ep: call.a0, msg: call.a1, grant: call.a2)
+        case .reply: return reply(ti, msg: call.a0)
+        case .signal: return signal(ti, ntfn: call.a0)
+        case .wait: return wait(ti, ntfn: call.a0)
+        case .poll: return poll(ti, ntfn: call.a0)
+        case .spawn: return spawn(ti, slot: call.a0)
+        case .exit: return exit(ti)
         }
-        _checkInvariants()
-        return result
+    }
+
+    /// The outcome of a call by thread `t` that does not exist or is not running.
+    @inline(never)
+    private func rejectThread(_ t: UInt32) -> Outcome<UInt32> {
+        Int(t) < threads.count ? fail(.threadNotRunning) : fail(.invalidThread)
     }
 
     /// In debug builds, traps if any representation invariant
@@ -478,12 +675,20 @@ public final class Kernel {
     }
 
     // MARK: Observation (for tests and tools)
+    //
+    // The tables are not bounds-checked in release builds, so these public
+    // entry points check their arguments themselves.
 
-    /// The state of thread `t`.
-    public func threadState(_ t: Int) -> ThreadState { ThreadState(rawValue: threads[t].state) ?? .inactive }
+    /// The state of thread `t` (which must exist).
+    public func threadState(_ t: Int) -> ThreadState {
+        precondition(t >= 0 && t < threads.count, "no thread \(t)")
+        return ThreadState(rawValue: threads[t].state) ?? .inactive
+    }
 
-    /// The capability in `slot` of `sandbox`, or nil for an empty slot.
+    /// The capability in `slot` of `sandbox`, or nil for an empty slot (both must exist).
     public func capability(sandbox: Int, slot: Int) -> (type: CapType, object: Int, rights: Rights, badge: UInt32)? {
+        precondition(sandbox >= 0 && sandbox < sizes.sandboxes && slot >= 0 && slot < sizes.slotsPerSandbox,
+                     "no slot \(slot) of sandbox \(sandbox)")
         let i = slotIndex(UInt32(sandbox), UInt32(slot))
         guard i >= 0, slots[i].type != 0 else { return nil }
         let c = slots[i]
@@ -494,6 +699,8 @@ public final class Kernel {
     /// nearest preceding node one level up), or nil for a root or an empty
     /// slot. Costs O(distance to the parent in the list).
     public func parent(sandbox: Int, slot: Int) -> Configuration.SlotRef? {
+        precondition(sandbox >= 0 && sandbox < sizes.sandboxes && slot >= 0 && slot < sizes.slotsPerSandbox,
+                     "no slot \(slot) of sandbox \(sandbox)")
         let i = slotIndex(UInt32(sandbox), UInt32(slot))
         guard i >= 0, slots[i].type != 0, slots[i].depth > 0 else { return nil }
         var p = slots[i].prev
@@ -503,8 +710,11 @@ public final class Kernel {
         return Configuration.SlotRef(sandbox: Int(psb), slot: Int(ps))
     }
 
-    /// The mapping at `page` of `sandbox`: backing slot, frame, rights; nil if unmapped.
+    /// The mapping at `page` of `sandbox`: backing slot, frame, rights; nil if
+    /// unmapped or beyond the address space (the sandbox must exist).
     public func mapping(sandbox: Int, page: Int) -> (slot: Int, frame: Int, rights: Rights)? {
+        precondition(sandbox >= 0 && sandbox < sizes.sandboxes, "no sandbox \(sandbox)")
+        guard page >= 0 && page < sizes.pagesPerSandbox else { return nil }
         let e = pte(UInt32(sandbox), UInt32(page))
         guard e.slot != 0 else { return nil }
         return (Int(e.slot) - 1, Int(e.frame) - 1, Rights(rawValue: UInt32(e.rights)))

@@ -639,6 +639,24 @@ extension KernelDifferentialTests {
         #expect(ls.kernel.parent(sandbox: 1, slot: 0) == .init(sandbox: 0, slot: 6))
     }
 
+    /// The kernel's literal encodings (thread states, capability types,
+    /// rights, outcome codes) are the specification's.
+    @Test func kernelEncodingsAreTheSpecifications() {
+        #expect(Encoding.matchesSpecification)
+    }
+
+    /// The tables the kernel keeps in its own memory grow in place and keep
+    /// their contents.
+    @Test func tablesGrowAndKeepTheirContents() {
+        var t = Table<Int32>(repeating: 7, count: 3)
+        defer { t.deallocate() }
+        for i in 0..<100 { t.append(repeating: Int32(i), count: i % 5) }
+        t[1] = 8
+        var expected: [Int32] = [7, 8, 7]
+        for i in 0..<100 { expected += Array(repeating: Int32(i), count: i % 5) }
+        #expect(t.count == expected.count && t.array == expected)
+    }
+
     /// Kernel-only set-up errors name the field, like `Configuration.validate()`.
     @Test func kernelSetUpRejectsBadUniverses() {
         let sizes = KernelSizes(sandboxes: 2, slotsPerSandbox: 4096, pagesPerSandbox: 1 << 20, endpoints: 1,
