@@ -21,7 +21,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "LiteBoxSpec"),
-        .target(name: "ModelCheck"),
+        // Z3's C API (the symbolic layer in ModelCheck builds and checks terms
+        // through it). Debian/Ubuntu: `apt-get install libz3-dev`.
+        .systemLibrary(name: "CZ3", path: "Sources/CZ3", providers: [.apt(["libz3-dev"])]),
+        .target(name: "ModelCheck", dependencies: ["CZ3"]),
         .target(name: "LiteBoxCheck", dependencies: ["LiteBoxSpec", "ModelCheck", "LiteBoxKernel"]),
         .target(
             name: "LiteBoxKernel", dependencies: ["LiteBoxSpec"],

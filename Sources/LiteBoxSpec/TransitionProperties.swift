@@ -33,6 +33,24 @@ public enum TransitionProperty: String, CaseIterable, Sendable, CustomStringConv
     }
 }
 
+extension TransitionProperty {
+    /// The invariants a proof that every step satisfies this property assumes
+    /// of the pre-state (see `Invariant.hypotheses`): `integrity` needs the
+    /// thread and mapping invariants to know whose threads and frames a step
+    /// can touch; `queueDiscipline` needs well-formed queues; `callContract`
+    /// needs the invariants the documented postconditions rely on (exact
+    /// descendant sets for revoke, queue and reply shapes for IPC, mapped
+    /// frames backed by capabilities for load and store).
+    public var hypotheses: [Invariant] {
+        switch self {
+        case .failedCallChangesNothing, .authorityConfinement, .noRightsAmplification: return []
+        case .integrity: return [.typedCaps, .mappings, .threadQueueSymmetry, .replies, .threadRegisters]
+        case .queueDiscipline: return [.typedCaps, .queues]
+        case .callContract: return [.typedCaps, .cdtAcyclic, .isolation, .queues, .replies]
+        }
+    }
+}
+
 extension Spec {
     /// Whether property `p` holds of the step `pre --call/outcome--> post`.
     @inlinable

@@ -33,6 +33,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also check refinement: from every explored state, the production kernel (concretized from the state) must agree with every explored transition.")
     var refinement = false
 
+    @Flag(help: "Skip the Z3 proofs (by default the model check is followed by `verify prove` on the same configuration).")
+    var noProofs = false
+
     func validate() throws {
         guard depth >= 0 else { throw ValidationError("--depth must be at least 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -41,16 +44,30 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let cfg = try loadConfiguration(config)
         let model = LiteBoxModel(ConcreteSpec(cfg), symmetry: !noSymmetry)
+        // The proofs first (a minute), then the model check (minutes); both
+        // are reported, and either failing fails the run.
+        var proofs: (Prover, ProofSummary)?
+        if !noProofs {
+            let prover = Prover(config: cfg, configName: config)
+            proofs = (prover, try runProofs(prover, Obligation.all, jobs: threads, emit: nil, output: json ? .none : .summary))
+        }
         let report = try runCheck(model, configName: config, depth: depth, threads: threads, json: json,
-                                  counterexamplePath: counterexample, refinement: refinement)
-        if report.violation != nil { throw VerifyFailure(status: 1, message: "") }
+                                  counterexamplePath: counterexample, refinement: refinement,
+                                  extraJSON: proofs.map { ("proofs", proofsJSON($0.0, $0.1)) })
+        let proved = proofs?.1.allProved ?? true
+        if !json {
+            let proofLine = proofs.map { "\($0.1.proved)/\($0.1.results.count) obligations proved" } ?? "proofs skipped (--no-proofs)"
+            print("verify: model check \(report.violation == nil ? "holds" : "VIOLATED") to depth \(depth); \(proofLine)")
+        }
+        if report.violation != nil || !proved { throw VerifyFailure(status: 1, message: "") }
     }
 }
 
 /// Runs the checker with progress on stderr, prints the report, writes the
 /// counterexample; returns the result.
 func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
-              counterexamplePath: String?, refinement: Bool = false) throws -> CheckResult {
+              counterexamplePath: String?, refinement: Bool = false,
+              extraJSON: (key: String, object: String)? = nil) throws -> CheckResult {
     let spec = model.spec
     stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     let progress: @Sendable (LevelReport) -> Void = { level in
@@ -72,7 +89,7 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
         }
     }
     if json {
-        print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath))
+        print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath, extra: extraJSON))
     } else {
         printReport(model, result, trace: trace, counterexamplePath: counterexamplePath, printRefinement: refinement)
     }
@@ -123,7 +140,8 @@ func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counter
     if let path = counterexamplePath { print("counterexample written to \(path)") }
 }
 
-func jsonReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?) -> String {
+func jsonReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?,
+                extra: (key: String, object: String)? = nil) -> String {
     let q = jsonQuoted
     var fields: [String] = []
     fields.append("\"configuration\": \(q(model.spec.config.name))")
@@ -149,5 +167,6 @@ func jsonReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, countere
     } else {
         fields.append("\"verdict\": \"hold\"")
     }
+    if let extra { fields.append("\(jsonQuoted(extra.key)): \(extra.object)") }
     return "{\n  " + fields.joined(separator: ",\n  ") + "\n}"
 }

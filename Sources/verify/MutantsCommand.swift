@@ -1,5 +1,6 @@
 // `verify mutants`: every deliberately broken variant of the specification
-// must be caught by the exhaustive search of the default configuration.
+// must be caught by the exhaustive search of the default configuration; the
+// prover's verdict on each mutant is reported alongside.
 
 import ArgumentParser
 import Foundation
@@ -28,6 +29,9 @@ struct MutantsCommand: ParsableCommand {
     @Option(help: "Only the mutants whose name contains this text.")
     var only: String?
 
+    @Flag(help: "Skip the prover (by default each mutant's changed obligations are also checked with Z3).")
+    var noProofs = false
+
     @Option(help: "Show the full report and counterexample for this one mutant instead of the table.")
     var show: String?
 
@@ -51,6 +55,7 @@ struct MutantsCommand: ParsableCommand {
         guard !mutants.isEmpty else { throw VerifyFailure(status: 2, message: "error: no mutant matches '\(only ?? "")'") }
         print("mutant                      caught by                              depth  states      time")
         var survivors: [Mutant] = []
+        var unrefuted: [Mutant] = []
         for mutant in mutants {
             let model = LiteBoxModel(ConcreteSpec(cfg, mutant: mutant), symmetry: !noSymmetry)
             let result = Checker.run(model, CheckOptions(depth: depth, threads: threads))
@@ -62,10 +67,26 @@ struct MutantsCommand: ParsableCommand {
                 survivors.append(mutant)
                 print(pad(mutant.rawValue, 28) + pad("SURVIVED", 39) + pad("-", 7) + pad("\(result.distinctStates)", 12) + time)
             }
+            if !noProofs {
+                // Only the obligations whose formula the mutant changes are checked.
+                let start = Date()
+                let prover = Prover(config: cfg, configName: config, mutant: mutant)
+                let changed = prover.check(Obligation.all, jobs: threads, onlyChanged: true)
+                let refuted = changed.filter { $0.verdict.word == "refuted" }.map(\.obligation.name)
+                let unknown = changed.filter { $0.verdict.word == "unknown" }.map(\.obligation.name)
+                let time = String(format: "%.2f s", Date().timeIntervalSince(start))
+                if refuted.isEmpty { unrefuted.append(mutant) }
+                print("    prover: \(changed.count) obligations changed, \(refuted.count) refuted\(refuted.isEmpty ? "" : ": " + refuted.joined(separator: ", "))"
+                      + "\(unknown.isEmpty ? "" : "; unknown: " + unknown.joined(separator: ", ")) (\(time))")
+            }
         }
         if !survivors.isEmpty {
             throw VerifyFailure(status: 1, message: "\(survivors.count) mutant(s) survived depth \(depth): \(survivors.map(\.rawValue).joined(separator: ", "))")
         }
-        print("all \(mutants.count) mutants caught")
+        print("all \(mutants.count) mutants caught by the checker")
+        if !noProofs {
+            print(unrefuted.isEmpty ? "the prover refutes an obligation of every mutant"
+                  : "the prover refutes no obligation of: \(unrefuted.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 }

@@ -16,11 +16,11 @@ struct VerifyFailure: Error {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the LiteBox specification: exhaustive model checking, configurations, benchmarks.",
+        abstract: "Check the LiteBox specification: Z3 proofs, exhaustive model checking, trace replay, configurations, benchmarks.",
         discussion: """
         Exit status: 0 when everything holds, 1 on a violation, 2 on bad usage or input.
         """,
-        subcommands: [CheckCommand.self, MutantsCommand.self, ReplayCommand.self, ConfigCommand.self, BenchCommand.self],
+        subcommands: [CheckCommand.self, ProveCommand.self, MutantsCommand.self, ReplayCommand.self, ConfigCommand.self, BenchCommand.self],
         defaultSubcommand: CheckCommand.self)
 }
 
