@@ -35,30 +35,28 @@ public enum Symbolic: SpecDomain {
 
     /// One n-ary conjunction (constants folded).
     public static func all(_ n: Int, _ body: (Int) -> SymBool) -> SymBool {
-        var terms: [Z3Term] = []
-        for i in 0..<n {
-            switch body(i) {
-            case .constant(false): return false
-            case .constant(true): continue
-            case .term(let t): terms.append(t)
-            }
-        }
-        guard let first = terms.first else { return true }
-        return .term(first.context.and(terms))
+        junction(n, body, absorbing: false) { $0.and($1) }
     }
 
     /// One n-ary disjunction (constants folded).
     public static func any(_ n: Int, _ body: (Int) -> SymBool) -> SymBool {
+        junction(n, body, absorbing: true) { $0.or($1) }
+    }
+
+    /// The conjunction (`absorbing` false) or disjunction (`absorbing` true)
+    /// of `body(0..<n)`: stops at the first constant `absorbing`, drops
+    /// constants `!absorbing`, and joins the remaining terms in one node.
+    private static func junction(_ n: Int, _ body: (Int) -> SymBool, absorbing: Bool,
+                                 _ join: (Z3Context, [Z3Term]) -> Z3Term) -> SymBool {
         var terms: [Z3Term] = []
         for i in 0..<n {
             switch body(i) {
-            case .constant(true): return true
-            case .constant(false): continue
+            case .constant(let b): if b == absorbing { return .constant(absorbing) }
             case .term(let t): terms.append(t)
             }
         }
-        guard let first = terms.first else { return false }
-        return .term(first.context.or(terms))
+        guard let first = terms.first else { return .constant(!absorbing) }
+        return .term(join(first.context, terms))
     }
 }
 

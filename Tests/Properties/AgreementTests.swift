@@ -9,34 +9,13 @@ import LiteBoxCheck
 import LiteBoxSpec
 
 @Suite struct AgreementTests {
-    /// Distinct states reachable within `depth` calls, breadth-first, in a
-    /// deterministic order.
-    static func reachable(_ spec: ConcreteSpec, depth: Int) -> [ConcreteMemory] {
-        let calls = CallAlphabet.standard.calls(for: spec.config)
-        var seen: Set<ConcreteMemory> = [spec.initialState]
-        var order = [spec.initialState]
-        var frontier = order
-        for _ in 0..<depth {
-            var next: [ConcreteMemory] = []
-            for s in frontier {
-                for call in calls {
-                    let (t, outcome) = spec.step(s, call)
-                    if outcome.succeeded, seen.insert(t).inserted { next.append(t) }
-                }
-            }
-            order += next
-            frontier = next
-        }
-        return order
-    }
-
     /// Every reached state (up to `limit`, spread evenly over the list) ×
     /// every system call, with that call's alphabet entries taken in turn
     /// (plus an out-of-range thread and slot now and then, so failing paths
     /// are compared too). Returns the number of (state, call) pairs checked.
     static func agree(_ config: Configuration, depth: Int, limit: Int) throws -> Int {
         let spec = ConcreteSpec(config)
-        let states = reachable(spec, depth: depth)
+        let states = reachableStates(spec, depth: depth)
         let stride = max(1, states.count / limit)
         let sample = Swift.stride(from: 0, to: states.count, by: stride).prefix(limit).map { states[$0] }
         let bySyscall = Dictionary(grouping: CallAlphabet.standard.calls(for: config), by: \.syscall)
