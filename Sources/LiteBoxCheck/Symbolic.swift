@@ -62,7 +62,9 @@ public enum Symbolic: SpecDomain {
 
 /// A symbolic boolean: a known truth value or a Z3 boolean term.
 public enum SymBool: SpecBool {
+    /// A known truth value.
     case constant(Bool)
+    /// A Z3 boolean term.
     case term(Z3Term)
 
     public init(booleanLiteral value: Bool) { self = .constant(value) }
@@ -113,7 +115,9 @@ public enum SymBool: SpecBool {
 public enum SymWord: SpecWord {
     public typealias Bit = SymBool
 
+    /// A known value.
     case constant(UInt32)
+    /// A Z3 32-bit bit-vector term.
     case term(Z3Term)
 
     public init(integerLiteral value: UInt32) { self = .constant(value) }

@@ -179,27 +179,37 @@ public final class Z3Term {
         withExtendedLifetime(o) { context.own(f(c, ast, o.ast)) }
     }
 
-    // Booleans
+    /// `self ∧ o`.
     public func and(_ o: Z3Term) -> Z3Term { context.and([self, o]) }
+    /// `self ∨ o`.
     public func or(_ o: Z3Term) -> Z3Term { context.or([self, o]) }
+    /// `¬self`.
     public func not() -> Z3Term { context.own(Z3_mk_not(c, ast)) }
+    /// `self → o`.
     public func implies(_ o: Z3Term) -> Z3Term { binary(Z3_mk_implies, o) }
     /// `self ? a : b` (`self` is boolean; `a` and `b` of one sort).
     public func ite(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
         withExtendedLifetime((a, b)) { context.own(Z3_mk_ite(c, ast, a.ast, b.ast)) }
     }
 
-    // Comparisons (unsigned)
+    /// `self = o` (any sort).
     public func eq(_ o: Z3Term) -> Z3Term { binary(Z3_mk_eq, o) }
+    /// Unsigned `self < o`.
     public func ult(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvult, o) }
+    /// Unsigned `self ≤ o`.
     public func ule(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvule, o) }
 
-    // Bit-vector arithmetic (wrapping)
+    /// Bitwise and.
     public func bvand(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvand, o) }
+    /// Bitwise or.
     public func bvor(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvor, o) }
+    /// Bitwise complement.
     public func bvnot() -> Z3Term { context.own(Z3_mk_bvnot(c, ast)) }
+    /// Wrapping addition.
     public func add(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvadd, o) }
+    /// Wrapping subtraction.
     public func sub(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvsub, o) }
+    /// Wrapping multiplication.
     public func mul(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvmul, o) }
     /// Logical shift left; a shift by the width or more gives 0 (SMT-LIB `bvshl`).
     public func shl(_ o: Z3Term) -> Z3Term { binary(Z3_mk_bvshl, o) }
