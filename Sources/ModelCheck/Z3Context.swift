@@ -185,8 +185,6 @@ public final class Z3Term {
     public func or(_ o: Z3Term) -> Z3Term { context.or([self, o]) }
     /// `¬self`.
     public func not() -> Z3Term { context.own(Z3_mk_not(c, ast)) }
-    /// `self → o`.
-    public func implies(_ o: Z3Term) -> Z3Term { binary(Z3_mk_implies, o) }
     /// `self ? a : b` (`self` is boolean; `a` and `b` of one sort).
     public func ite(_ a: Z3Term, _ b: Z3Term) -> Z3Term {
         withExtendedLifetime((a, b)) { context.own(Z3_mk_ite(c, ast, a.ast, b.ast)) }
