@@ -60,7 +60,7 @@ extension Kernel {
             let d = min(Int(c.depth), ancestors.count)
             ancestors.removeLast(ancestors.count - d)
             if d > 0 { m[L.cdtParent.base + g] = UInt32(ancestors[d - 1] + 1) }
-            for a in ancestors { m[L.cdtDescendants.base + a] |= UInt32(1) << UInt32(g) }
+            for a in ancestors { m[L.descendantWord(g / 32).base + a] |= UInt32(1) << UInt32(g % 32) }
             ancestors.append(g)
             n = c.next
             steps += 1

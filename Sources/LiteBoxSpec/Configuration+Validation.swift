@@ -148,7 +148,7 @@ extension Spec where D == Concrete {
             var p = Int(m[L.cdtParent.base + c])
             var steps = 0
             while p != 0 && steps < L.slots {
-                m[L.cdtDescendants.base + p - 1] |= 1 << UInt32(c)
+                m[L.descendantWord(c / 32).base + p - 1] |= 1 << UInt32(c % 32)
                 p = Int(m[L.cdtParent.base + p - 1])
                 steps += 1
             }

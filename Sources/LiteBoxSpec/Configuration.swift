@@ -9,10 +9,14 @@
 /// `default` (what `verify` checks) and `large`; users describe their own in
 /// the JSON format documented in README.md (`Configuration(contentsOfFile:)`).
 ///
-/// Limits of the specification: at most `maxTotalSlots` (32) capability slots
-/// in all (the CDT's descendant sets are 32-bit masks), at most `maxObjects`
-/// (32) of every other kind, which keeps every invariant's cost small (the
-/// queue-distinctness check is quadratic in queues × threads). The production kernel has its own, far larger sizes.
+/// Limits of the specification: at most `maxTotalSlots` (8192) capability
+/// slots in all (each slot's CDT descendant set takes `⌈slots / 32⌉` words,
+/// so the state grows with the square of the slots), at most `maxObjects`
+/// (4096) of every other kind. Model checking and proofs are practical only
+/// for universes of at most 32 slots and a handful of objects (the presets);
+/// the larger limits exist for replaying real programs' traces, whose
+/// universes the Linux personality sizes to fit. The production kernel has
+/// its own, far larger sizes.
 public struct Configuration: Hashable, Sendable {
     /// A thread's placement and initial state.
     public struct ThreadSpec: Hashable, Sendable {
@@ -58,10 +62,10 @@ public struct Configuration: Hashable, Sendable {
     }
 
     /// The largest total number of capability slots (`sandboxes * slotsPerSandbox`).
-    public static let maxTotalSlots = 32
+    public static let maxTotalSlots = 8192
     /// The largest number of objects of any other kind (sandboxes, pages per
     /// sandbox, threads, endpoints, notifications, frames).
-    public static let maxObjects = 32
+    public static let maxObjects = 4096
 
     /// The configuration's name (the preset name, or the file's `name`).
     public var name: String

@@ -179,7 +179,7 @@ extension Spec {
         return D.all(L.slots) { g in
             get(s, L.capType, at: g) != 0 || (get(s, L.capObject, at: g) == 0 && get(s, L.capRights, at: g) == 0
                 && get(s, L.capBadge, at: g) == 0 && get(s, L.cdtParent, at: g) == 0
-                && get(s, L.cdtDescendants, at: g) == 0 && get(s, L.capMapping, at: g) == 0)
+                && isEmpty(descendants(s, at: g)) && get(s, L.capMapping, at: g) == 0)
         }
     }
 
@@ -212,14 +212,13 @@ extension Spec {
     @inlinable
     func cdtAcyclic(_ s: Memory) -> Bit {
         let L = layout
-        let all: Word = L.slots >= 32 ? ~0 : (1 as Word) &<< k(L.slots) &- 1
+        let sets = (0..<L.slots).map { descendants(s, at: $0) }
         return D.all(L.slots) { a in
-            let d = get(s, L.cdtDescendants, at: a)
+            let d = sets[a]
             let child = (0..<L.slots).map { c in get(s, L.cdtParent, at: c) == k(a + 1) }
-            return subset(d, all) && D.all(L.slots) { x in
-                let mask = k(UInt32(1) << UInt32(x))
-                let has = d & mask != 0
-                let expected = child[x] || D.any(L.slots) { c in child[c] && get(s, L.cdtDescendants, at: c) & mask != 0 }
+            return D.all(L.descendantWords) { w in subset(d[w], allSlotsWord(w)) } && D.all(L.slots) { x in
+                let has = contains(d, slot: x)
+                let expected = child[x] || D.any(L.slots) { c in child[c] && contains(sets[c], slot: x) }
                 return x == a ? !has && !expected : Bit.ite(has, expected, !expected)
             }
         }

@@ -23,7 +23,7 @@ public struct Field: Hashable, Sendable {
 /// |---|---|---|
 /// | `capType`, `capObject`, `capRights`, `capBadge` | global slot | the capability (`CapType`, object index, `Rights`, badge) |
 /// | `cdtParent` | global slot | optional global slot of the CDT parent |
-/// | `cdtDescendants` | global slot | ghost: bit `d` set iff global slot `d` is a proper CDT descendant |
+/// | `cdtDescendants` | word × global slot | ghost: bit `d % 32` of word `d / 32` set iff global slot `d` is a proper CDT descendant |
 /// | `capMapping` | global slot | optional page (of the same sandbox) this frame cap backs |
 /// | `pteSlot`, `pteFrame`, `pteRights` | global page | optional backing slot (same sandbox), optional frame, mapping rights |
 /// | `frameValue` | frame | the page's contents |
@@ -37,6 +37,12 @@ public struct Layout: Hashable, Sendable {
     public let sandboxes, slotsPerSandbox, pagesPerSandbox, threads, endpoints, notifications, frames: Int
     /// Derived sizes: all slots, all pages, all queues.
     public let slots, pages, queues: Int
+    /// The number of 32-bit words in a descendant set: `⌈slots / 32⌉`. It is
+    /// 1 for every configuration the checker and the prover are practical
+    /// for (at most 32 slots), where a descendant set is one word; larger
+    /// universes (trace replay of real programs) store word `w` of every
+    /// slot's set in the table `descendantWord(w)`.
+    public let descendantWords: Int
     /// The sandbox of each thread (constant configuration data).
     public let threadSandbox: [UInt32]
 
@@ -51,13 +57,19 @@ public struct Layout: Hashable, Sendable {
     public let cellCount: Int
 
     /// The `j`-th per-slot table (`capType`, `capObject`, `capRights`,
-    /// `capBadge`, `cdtParent`, `cdtDescendants`, `capMapping` for `j` in
-    /// `0..<7`): the tables are laid out consecutively, so iterating over them
-    /// needs no array.
+    /// `capBadge`, `cdtParent`, the `descendantWords` words of
+    /// `cdtDescendants`, `capMapping` for `j` in `0..<slotTableCount`): the
+    /// tables are laid out consecutively, so iterating over them needs no
+    /// array.
     @inlinable @inline(__always)
     public func slotTable(_ j: Int) -> Field { Field(base: capType.base + j * slots, count: slots) }
-    /// The number of per-slot tables.
-    public static let slotTableCount = 7
+    /// The number of per-slot tables: 6 plus the descendant words.
+    @inlinable public var slotTableCount: Int { 6 + descendantWords }
+
+    /// Word `w` of every slot's descendant set: bit `b` of entry `g` is set
+    /// iff global slot `32 * w + b` is a proper CDT descendant of `g`.
+    @inlinable @inline(__always)
+    public func descendantWord(_ w: Int) -> Field { Field(base: cdtDescendants.base + w * slots, count: slots) }
 
     /// The `j`-th per-page table (`pteSlot`, `pteFrame`, `pteRights`).
     @inlinable @inline(__always)
@@ -96,12 +108,13 @@ public struct Layout: Hashable, Sendable {
         slots = sandboxes * slotsPerSandbox
         pages = sandboxes * pagesPerSandbox
         queues = endpoints + notifications
+        descendantWords = max(1, (slots + 31) / 32)
         threadSandbox = config.threads.map { UInt32($0.sandbox) }
 
         var next = 0
         func table(_ n: Int) -> Field { defer { next += n }; return Field(base: next, count: n) }
         capType = table(slots); capObject = table(slots); capRights = table(slots); capBadge = table(slots)
-        cdtParent = table(slots); cdtDescendants = table(slots); capMapping = table(slots)
+        cdtParent = table(slots); cdtDescendants = table(slots * descendantWords); capMapping = table(slots)
         pteSlot = table(pages); pteFrame = table(pages); pteRights = table(pages)
         frameValue = table(frames)
         threadState = table(threads); threadObject = table(threads); threadMessage = table(threads)
@@ -111,7 +124,7 @@ public struct Layout: Hashable, Sendable {
         notificationBits = table(notifications)
         cellCount = next
         // slotTable/pageTable/threadTable rely on these tables being consecutive.
-        precondition(capMapping.base == capType.base + 6 * slots && pteRights.base == pteSlot.base + 2 * pages
+        precondition(capMapping.base == capType.base + (slotTableCount - 1) * slots && pteRights.base == pteSlot.base + 2 * pages
                      && threadReply.base == threadState.base + 7 * threads)
     }
 }

@@ -2,7 +2,7 @@
 // cap_move, cap_delete, cap_revoke.
 //
 // The CDT is kept as parent links plus a ghost table of descendant sets
-// (`cdtDescendants`, a bit mask of global slots per slot), so that revoke is
+// (`cdtDescendants`, a set of global slots per slot), so that revoke is
 // one whole-table map instead of a walk (DESIGN §3). Invariants `cdtLinks`
 // and `cdtAcyclic` tie the ghost table to the links.
 
@@ -19,12 +19,12 @@ extension Spec {
         set(&m, L.capRights, g, rights)
         set(&m, L.capBadge, g, badge)
         set(&m, L.cdtParent, g, p &+ 1)
-        set(&m, L.cdtDescendants, g, 0)
+        setDescendants(&m, g, emptySet())
         set(&m, L.capMapping, g, 0)
-        let bp = bit(p), bg = bit(g)
+        let bp = singleton(p), bg = singleton(g)
         for a in 0..<L.slots {
-            let d = get(m, L.cdtDescendants, at: a)
-            set(&m, L.cdtDescendants, at: a, Word.ite(k(a) == p || d & bp != 0, d | bg, d))
+            let d = descendants(m, at: a)
+            setDescendants(&m, at: a, ite(k(a) == p || intersects(d, bp), d.zip(bg, |), d))
         }
     }
 
@@ -41,10 +41,10 @@ extension Spec {
         set(&m, L.pteSlot, target, 0)
         set(&m, L.pteFrame, target, 0)
         set(&m, L.pteRights, target, 0)
-        for j in 0..<Layout.slotTableCount { set(&m, L.slotTable(j), g, 0) }
-        let keep = ~bit(g)
+        for j in 0..<L.slotTableCount { set(&m, L.slotTable(j), g, 0) }
+        let keep = singleton(g).zip(emptySet()) { x, _ in ~x }
         for a in 0..<L.slots {
-            set(&m, L.cdtDescendants, at: a, get(m, L.cdtDescendants, at: a) & keep)
+            setDescendants(&m, at: a, descendants(m, at: a).zip(keep, &))
         }
     }
 
@@ -123,17 +123,18 @@ extension Spec {
         c.require(get(s, L.capType, gs) != 0, else: .emptySlot)
         c.require(get(s, L.capType, gd) == 0, else: .slotOccupied)
         return finish(s, c) { m in
-            for j in 0..<Layout.slotTableCount {
+            for j in 0..<L.slotTableCount {
                 set(&m, L.slotTable(j), gd, get(s, L.slotTable(j), gs))
                 set(&m, L.slotTable(j), gs, 0)
             }
             // Children of src now hang below dst; src's ancestors now list dst.
-            let bs = bit(gs), bd = bit(gd)
+            let bs = singleton(gs), bd = singleton(gd)
             for a in 0..<L.slots {
                 let p = get(m, L.cdtParent, at: a)
                 set(&m, L.cdtParent, at: a, Word.ite(p == gs &+ 1, gd &+ 1, p))
-                let d = get(m, L.cdtDescendants, at: a)
-                set(&m, L.cdtDescendants, at: a, Word.ite(d & bs != 0, (d & ~bs) | bd, d))
+                let d = descendants(m, at: a)
+                let renamed = d.zip(bs) { x, y in x & ~y }.zip(bd, |)
+                setDescendants(&m, at: a, ite(intersects(d, bs), renamed, d))
             }
             // The page table entry backed by src is now backed by dst.
             let mapped = get(s, L.capMapping, gs)
@@ -188,20 +189,20 @@ extension Spec {
         let g = globalSlot(sb, slot)
         c.require(get(s, L.capType, g) != 0, else: .emptySlot)
         return finish(s, c) { m in
-            let doomed = get(s, L.cdtDescendants, g)
+            let doomed = descendants(s, g)
             for a in 0..<L.slots {
                 let here: Bit = mutant == .revokeSkipsOtherSandboxes ? sb == k(a / L.slotsPerSandbox) : true
-                let gone = doomed & bit(k(a)) != 0 && here
-                for j in 0..<Layout.slotTableCount {
+                let gone = contains(doomed, slot: a) && here
+                for j in 0..<L.slotTableCount {
                     set(&m, L.slotTable(j), at: a, Word.ite(gone, 0, get(m, L.slotTable(j), at: a)))
                 }
-                set(&m, L.cdtDescendants, at: a, get(m, L.cdtDescendants, at: a) & ~doomed)
+                setDescendants(&m, at: a, descendants(m, at: a).zip(doomed) { x, y in x & ~y })
             }
             for sbi in 0..<L.sandboxes where mutant != .revokeKeepsMappings {
                 for pi in 0..<L.pagesPerSandbox {
                     let pg = sbi * L.pagesPerSandbox + pi
                     let backing = get(s, L.pteSlot, at: pg)
-                    let gone = backing != 0 && doomed & bit(k(sbi * L.slotsPerSandbox) &+ backing &- 1) != 0
+                    let gone = backing != 0 && contains(doomed, k(sbi * L.slotsPerSandbox) &+ backing &- 1)
                     for j in 0..<Layout.pageTableCount {
                         set(&m, L.pageTable(j), at: pg, Word.ite(gone, 0, get(m, L.pageTable(j), at: pg)))
                     }

@@ -43,6 +43,9 @@ extension Spec where D == Concrete {
         for (name, f) in L.tables where i >= f.base && i < f.base + f.count {
             let e = i - f.base
             switch name {
+            case "cdtDescendants" where L.descendantWords > 1:
+                let slot = e % L.slots
+                return "cdtDescendants[sandbox \(slot / L.slotsPerSandbox) slot \(slot % L.slotsPerSandbox) word \(e / L.slots)]"
             case _ where name.hasPrefix("cap") || name.hasPrefix("cdt"):
                 return "\(name)[sandbox \(e / L.slotsPerSandbox) slot \(e % L.slotsPerSandbox)]"
             case _ where name.hasPrefix("pte"):

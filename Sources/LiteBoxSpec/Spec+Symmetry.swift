@@ -97,8 +97,16 @@ extension Spec where D == Concrete {
             | UInt64(s[L.capBadge.base + g] & 0xFF) << 45
             | UInt64(s[L.capMapping.base + g] == 0 ? 0 : 1) << 44
             | (parentSandbox & 0x3F) << 38
-            | UInt64(s[L.cdtDescendants.base + g].nonzeroBitCount & 0x3F) << 32
+            | UInt64(descendantCount(s, g) & 0x3F) << 32
             | (refs & 0xFFFF) << 16
+    }
+
+    /// The number of proper CDT descendants of global slot `g`.
+    @inline(__always)
+    private func descendantCount(_ s: ConcreteMemory, _ g: Int) -> Int {
+        var n = 0
+        for w in 0..<layout.descendantWords { n += s[layout.descendantWord(w).base + g].nonzeroBitCount }
+        return n
     }
 
     /// Writes into `out` the state `s` with global slot `g` moved to `to[g]`
@@ -108,19 +116,20 @@ extension Spec where D == Concrete {
         let C = L.slotsPerSandbox
         for g in 0..<L.slots {
             let n = to[g]
-            for j in 0..<Layout.slotTableCount {
+            for j in 0..<L.slotTableCount {
                 out[L.slotTable(j).base + n] = s[L.slotTable(j).base + g]
             }
             let parent = s[L.cdtParent.base + g]
             out[L.cdtParent.base + n] = parent == 0 ? 0 : UInt32(to[Int(parent) - 1] + 1)
-            var d = s[L.cdtDescendants.base + g]
-            var nd: UInt32 = 0
-            while d != 0 {
-                let x = d.trailingZeroBitCount
-                nd |= 1 << UInt32(to[x])
-                d &= d - 1
+            for w in 0..<L.descendantWords { out[L.descendantWord(w).base + n] = 0 }
+            for w in 0..<L.descendantWords {
+                var d = s[L.descendantWord(w).base + g]
+                while d != 0 {
+                    let x = to[32 * w + d.trailingZeroBitCount]
+                    out[L.descendantWord(x / 32).base + n] |= 1 << UInt32(x % 32)
+                    d &= d - 1
+                }
             }
-            out[L.cdtDescendants.base + n] = nd
         }
         for pg in 0..<L.pages {
             let slot = s[L.pteSlot.base + pg]

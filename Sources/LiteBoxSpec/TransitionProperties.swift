@@ -157,7 +157,7 @@ extension Spec {
         let targetType = get(pre, L.capType, target)
         let targetObject = get(pre, L.capObject, target)
         let sc = call.syscall
-        let revoked: Word = sc == .capRevoke ? get(pre, L.cdtDescendants, target) : 0
+        let revoked = sc == .capRevoke ? descendants(pre, target) : emptySet()
         let spawnAllowed = targetType == k(CapType.thread.rawValue) && has(get(pre, L.capRights, target), .write)
         let spawned: Word = sc == .spawn ? Word.ite(spawnAllowed, targetObject, k(L.threads)) : k(L.threads)
         let delivers = sc == .send || sc == .nbsend || sc == .call
@@ -172,7 +172,7 @@ extension Spec {
                 // The capability proper: type, object, rights, badge (tables 0..<4) and mapping (table 6).
                 let unchanged = D.all(4) { j in get(pre, L.slotTable(j), at: g) == get(post, L.slotTable(j), at: g) }
                     && get(pre, L.capMapping, at: g) == get(post, L.capMapping, at: g)
-                let wasRevoked = revoked & bit(k(g)) != 0 && get(post, L.capType, at: g) == 0
+                let wasRevoked = contains(revoked, slot: g) && get(post, L.capType, at: g) == 0
                 let received: Bit = delivers ? (onEndpoint && get(pre, L.capType, at: g) == 0 && D.any(L.threads) { th in
                     L.threadSandbox[th] != UInt32(sb) ? false : (isState(pre, k(th), .blockedRecv)
                         && get(pre, L.threadObject, at: th) == targetObject && endpointHead == k(th)
@@ -187,7 +187,7 @@ extension Spec {
                 }
                 let backing = get(pre, L.pteSlot, at: pg)
                 let removed = get(post, L.pteSlot, at: pg) == 0 && backing != 0
-                    && revoked & bit(k(sb * L.slotsPerSandbox) &+ backing &- 1) != 0
+                    && contains(revoked, k(sb * L.slotsPerSandbox) &+ backing &- 1)
                 return unchanged || removed
             }
             let threadsOK = D.all(L.threads) { th in
@@ -310,11 +310,11 @@ extension Spec {
             }
         case .capRevoke:
             let g = globalSlot(sb, call.a0)
-            let doomed = get(pre, L.cdtDescendants, g)
+            let doomed = descendants(pre, g)
             effect = D.all(4) { j in get(post, L.slotTable(j), g) == get(pre, L.slotTable(j), g) }
-                && get(post, L.cdtDescendants, g) == 0
+                && isEmpty(descendants(post, g))
                 && D.all(L.slots) { c in
-                    Bit.ite(doomed & bit(k(c)) != 0, get(post, L.capType, at: c) == 0,
+                    Bit.ite(contains(doomed, slot: c), get(post, L.capType, at: c) == 0,
                             get(post, L.capType, at: c) == get(pre, L.capType, at: c)
                                 && get(post, L.capObject, at: c) == get(pre, L.capObject, at: c))
                 }

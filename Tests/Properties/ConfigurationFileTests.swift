@@ -277,8 +277,8 @@ struct ConfigurationFileTests {
                7, 91, "capabilities[0].parent", "must be a capability listed earlier"),
         broken("one frame value per frame", replacing: "\"frameValues\": [0]", with: "\"frameValues\": [0, 0]",
                12, 18, "frameValues", "must list one value per frame (1), got 2"),
-        broken("too many slots in all", replacing: "\"slotsPerSandbox\": 3", with: "\"slotsPerSandbox\": 17",
-               3, 38, "slotsPerSandbox", "exceeds the specification's limit of 32 slots"),
+        broken("too many slots in all", replacing: "\"slotsPerSandbox\": 3", with: "\"slotsPerSandbox\": 4097",
+               3, 38, "slotsPerSandbox", "exceeds the specification's limit of 8192 slots"),
         broken("no threads", replacing: "[ {\"sandbox\": 0, \"state\": \"running\"}, {\"sandbox\": 1, \"state\": \"inactive\"} ]", with: "[]",
                5, 14, "threads", "at least one thread is needed"),
     ]
