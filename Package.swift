@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "ModelCheck", targets: ["ModelCheck"]),
         .library(name: "LiteBoxCheck", targets: ["LiteBoxCheck"]),
         .library(name: "LiteBoxKernel", targets: ["LiteBoxKernel"]),
+        .library(name: "StraceImport", targets: ["StraceImport"]),
+        .library(name: "LiteBoxLinux", targets: ["LiteBoxLinux"]),
         .executable(name: "verify", targets: ["verify"]),
     ],
     dependencies: [
@@ -35,17 +37,22 @@ let package = Package(
             // dynamic ones.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // strace output, parsed (depends on nothing of ours).
+        .target(name: "StraceImport"),
+        // The Linux personality: strace logs replayed onto LiteBox objects,
+        // kernel and spec in lockstep, compared with Linux's results.
+        .target(name: "LiteBoxLinux", dependencies: ["LiteBoxSpec", "LiteBoxKernel", "StraceImport"]),
         .executableTarget(
             name: "verify",
             dependencies: [
-                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel",
+                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel", "StraceImport", "LiteBoxLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "Properties",
             dependencies: [
-                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel",
+                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel", "StraceImport", "LiteBoxLinux",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

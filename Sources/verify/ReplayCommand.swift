@@ -4,26 +4,40 @@
 import ArgumentParser
 import Foundation
 import LiteBoxKernel
+import LiteBoxLinux
 import LiteBoxSpec
+import StraceImport
 
 /// Replays traces through kernel and spec side by side.
 ///
-/// After every call both outcomes must agree, the kernel's abstract state
-/// must equal the spec's state, and the recorded outcome (when the line has
-/// one) must match. The first divergence of a file is reported with its line,
-/// the call, both results and the state difference; the exit status is then 1.
-/// A trace or configuration that cannot be read is reported with its file,
-/// line and reason, exit status 2.
+/// LiteBox traces: after every call both outcomes must agree, the kernel's
+/// abstract state must equal the spec's state, and the recorded outcome (when
+/// the line has one) must match. The first divergence of a file is reported
+/// with its line, the call, both results and the state difference.
+///
+/// strace output (detected by its content; a directory is an `-ff` set): the
+/// Linux personality (`LiteBoxLinux`) translates the calls onto LiteBox
+/// objects, kernel and spec run in lockstep, and LiteBox's decisions are
+/// compared with Linux's recorded results. The summary gives the calls, the
+/// share modeled, kernel-versus-spec divergences, Linux mismatches (each with
+/// its line and reason), the calls outside the model by name, and the time.
+///
+/// Exit status 1 when a file diverges (or, for strace, mismatches Linux); 2
+/// when a trace, strace line or configuration cannot be read (file, line,
+/// column and reason).
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay traces through the kernel and the spec in lockstep; report the first divergence.")
 
-    @Argument(help: "Trace files.")
+    @Argument(help: "LiteBox traces, strace output files, or directories holding an strace -ff set (NAME.PID files).")
     var files: [String]
 
     @Flag(help: "Print a machine-readable JSON report on stdout.")
     var json = false
+
+    @Flag(help: "strace input: report lines that cannot be parsed and skip them, instead of stopping at the first.")
+    var skipUnparsed = false
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one trace file") }
@@ -41,66 +55,159 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
-        var results: [(file: String, calls: Int, divergence: Divergence?)] = []
+        var jsonItems: [String] = []
+        var total = 0
+        var failedFiles = 0
         for file in files {
-            let text: String
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw VerifyFailure(status: 2, message: "error: \(file): cannot read the trace: \(error.localizedDescription)")
-            }
-            let trace: Trace
-            let config: Configuration
-            do {
-                trace = try Trace(parsing: text, file: file)
-                config = try trace.loadConfiguration(relativeTo: (file as NSString).deletingLastPathComponent)
-            } catch {
-                throw VerifyFailure(status: 2, message: "error: \(error)")
-            }
-            let spec = ConcreteSpec(config)
-            let kernel = Kernel(config)
-            var s = spec.initialState
-            var divergence: Divergence?
-            var calls = 0
-            for entry in trace.entries {
-                let (next, expected) = spec.step(s, entry.call)
-                let got = kernel.execute(entry.call)
-                calls += 1
-                let abstract = kernel.abstraction()
-                if got != expected || abstract != next || (entry.outcome != nil && entry.outcome != expected) {
-                    divergence = Divergence(line: entry.line, call: entry.call, spec: expected, kernel: got,
-                                            recorded: entry.outcome, stateDifference: spec.difference(next, abstract))
-                    break
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
+            let item: (json: String, calls: Int, failed: Bool)
+            if exists && isDirectory.boolValue {
+                item = try replayStrace(file, inputs: try straceSet(file))
+            } else {
+                let text = try read(file)
+                if StraceImporter.looksLikeStrace(text) {
+                    item = try replayStrace(file, inputs: [(file, text)])
+                } else {
+                    item = try replayTrace(file, text)
                 }
-                s = next
             }
-            results.append((file, calls, divergence))
+            jsonItems.append(item.json)
+            total += item.calls
+            if item.failed { failedFiles += 1 }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let total = results.reduce(0) { $0 + $1.calls }
-        let diverged = results.filter { $0.divergence != nil }
         if json {
-            let q = jsonQuoted
-            let items = results.map { r -> String in
-                var f = "{\"file\": \(q(r.file)), \"calls\": \(r.calls)"
-                if let d = r.divergence {
-                    f += ", \"divergence\": {\"line\": \(d.line), \"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"recorded\": \(d.recorded.map { q($0.description) } ?? "null"), \"stateDifference\": [\(d.stateDifference.map(q).joined(separator: ", "))]}"
-                } else {
-                    f += ", \"divergence\": null"
-                }
-                return f + "}"
-            }
-            print("{\"files\": [\(items.joined(separator: ", "))], \"calls\": \(total), \"seconds\": \(String(format: "%.3f", seconds)), \"verdict\": \(q(diverged.isEmpty ? "agree" : "diverge"))}")
+            print("{\"files\": [\(jsonItems.joined(separator: ", "))], \"calls\": \(total), \"seconds\": \(String(format: "%.3f", seconds)), \"verdict\": \(jsonQuoted(failedFiles == 0 ? "agree" : "diverge"))}")
         } else {
-            for r in results {
-                guard let d = r.divergence else { print("\(r.file): \(r.calls) calls, kernel and spec agree"); continue }
-                print("\(r.file):\(d.line): divergence at \(d.call)")
+            print("replayed \(total) calls from \(files.count) file(s) in \(String(format: "%.3f", seconds)) s: \(failedFiles == 0 ? "no divergence" : "\(failedFiles) file(s) diverge")")
+        }
+        if failedFiles > 0 { throw VerifyFailure(status: 1, message: "") }
+    }
+
+    /// The text of `file`, or exit status 2.
+    func read(_ file: String) throws -> String {
+        do { return try String(contentsOfFile: file, encoding: .utf8) } catch {
+            // strace output may hold bytes that are not UTF-8 (it escapes them, but be safe).
+            if let data = FileManager.default.contents(atPath: file) { return String(decoding: data, as: UTF8.self) }
+            throw VerifyFailure(status: 2, message: "error: \(file): cannot read the trace: \(error.localizedDescription)")
+        }
+    }
+
+    /// The files of an `strace -ff` set: every `NAME.PID` file in `directory`.
+    func straceSet(_ directory: String) throws -> [(path: String, text: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let members = names.filter { n in n.split(separator: ".").last.map { $0.allSatisfy(\.isNumber) } ?? false }.sorted()
+        guard !members.isEmpty else {
+            throw VerifyFailure(status: 2, message: "error: \(directory): not an strace -ff set (no NAME.PID files)")
+        }
+        return try members.map { n in
+            let path = (directory as NSString).appendingPathComponent(n)
+            return (path, try read(path))
+        }
+    }
+
+    /// Replays one LiteBox trace through kernel and spec.
+    func replayTrace(_ file: String, _ text: String) throws -> (json: String, calls: Int, failed: Bool) {
+        let trace: Trace
+        let config: Configuration
+        do {
+            trace = try Trace(parsing: text, file: file)
+            config = try trace.loadConfiguration(relativeTo: (file as NSString).deletingLastPathComponent)
+        } catch {
+            throw VerifyFailure(status: 2, message: "error: \(error)")
+        }
+        let spec = ConcreteSpec(config)
+        let kernel = Kernel(config)
+        var s = spec.initialState
+        var divergence: Divergence?
+        var calls = 0
+        for entry in trace.entries {
+            let (next, expected) = spec.step(s, entry.call)
+            let got = kernel.execute(entry.call)
+            calls += 1
+            let abstract = kernel.abstraction()
+            if got != expected || abstract != next || (entry.outcome != nil && entry.outcome != expected) {
+                divergence = Divergence(line: entry.line, call: entry.call, spec: expected, kernel: got,
+                                        recorded: entry.outcome, stateDifference: spec.difference(next, abstract))
+                break
+            }
+            s = next
+        }
+        let q = jsonQuoted
+        var f = "{\"file\": \(q(file)), \"format\": \"litebox\", \"calls\": \(calls)"
+        if let d = divergence {
+            f += ", \"divergence\": {\"line\": \(d.line), \"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"recorded\": \(d.recorded.map { q($0.description) } ?? "null"), \"stateDifference\": [\(d.stateDifference.map(q).joined(separator: ", "))]}"
+        } else {
+            f += ", \"divergence\": null"
+        }
+        if !json {
+            if let d = divergence {
+                print("\(file):\(d.line): divergence at \(d.call)")
                 print("  spec:   \(d.spec)")
                 print("  kernel: \(d.kernel)")
                 if let rec = d.recorded { print("  recorded: \(rec)") }
                 if d.stateDifference.isEmpty { print("  states agree") }
                 for line in d.stateDifference { print("  state (spec -> kernel) \(line)") }
+            } else {
+                print("\(file): \(calls) calls, kernel and spec agree")
             }
-            print("replayed \(total) calls from \(results.count) file(s) in \(String(format: "%.3f", seconds)) s: \(diverged.isEmpty ? "no divergence" : "\(diverged.count) file(s) diverge")")
         }
-        if !diverged.isEmpty { throw VerifyFailure(status: 1, message: "") }
+        return (f + "}", calls, divergence != nil)
+    }
+
+    /// Replays strace output (one file, or an `-ff` set) through the Linux
+    /// personality: kernel and spec in lockstep, LiteBox's decisions compared
+    /// with Linux's results.
+    func replayStrace(_ name: String, inputs: [(path: String, text: String)]) throws -> (json: String, calls: Int, failed: Bool) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let log: StraceLog
+        do {
+            log = inputs.count == 1 && inputs[0].path == name
+                ? try StraceImporter.parse(inputs[0].text, file: name, skipUnparsed: skipUnparsed)
+                : try StraceImporter.parse(files: inputs, skipUnparsed: skipUnparsed)
+        } catch {
+            throw VerifyFailure(status: 2, message: "error: \(error)")
+        }
+        let report: LinuxReplay.Report
+        do { report = try LinuxReplay.run(log) } catch {
+            throw VerifyFailure(status: 2, message: "error: \(name): \(error)")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let failed = !report.divergences.isEmpty || !report.mismatches.isEmpty
+        let unmodeled = report.unmodeled.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        let q = jsonQuoted
+        var f = "{\"file\": \(q(name)), \"format\": \"strace\", \"calls\": \(report.calls), \"modeled\": \(report.modeled)"
+        f += ", \"modeledPercent\": \(String(format: "%.1f", report.modeledPercent)), \"pathLookups\": \(report.pathLookups)"
+        f += ", \"liteboxCalls\": \(report.liteboxCalls), \"restarts\": \(report.restarts), \"reorderedWaiters\": \(report.reorderedWaiters)"
+        f += ", \"divergences\": [\(report.divergences.map { d in "{\"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"origin\": \(q(d.origin)), \"stateDifference\": [\(d.stateDifference.prefix(50).map(q).joined(separator: ", "))]}" }.joined(separator: ", "))]"
+        f += ", \"mismatches\": [\(report.mismatches.map { m in "{\"file\": \(q(m.location.file)), \"line\": \(m.location.line), \"call\": \(q(m.call)), \"reason\": \(q(m.reason))}" }.joined(separator: ", "))]"
+        f += ", \"unmodeled\": {\(unmodeled.map { "\(q($0.key)): \($0.value)" }.joined(separator: ", "))}"
+        f += ", \"skipped\": [\(log.skipped.map { q($0.description) }.joined(separator: ", "))]"
+        f += ", \"seconds\": \(String(format: "%.3f", seconds))}"
+        if !json {
+            let u = report.configuration.map { c in
+                "\(c.sandboxes) sandboxes, \(c.threads.count) threads, \(c.slotsPerSandbox) slots and \(c.pagesPerSandbox) pages per sandbox, \(c.notifications) notifications, \(c.frames) frames"
+            } ?? "-"
+            print("\(name): strace, \(report.calls) calls, \(report.modeled) modeled (\(String(format: "%.1f", report.modeledPercent))%, of which \(report.pathLookups) path lookups), \(report.liteboxCalls) LiteBox calls")
+            print("  universe: \(u)\(report.restarts > 0 ? " (enlarged \(report.restarts) times)" : "")")
+            print("  kernel vs spec: \(report.divergences.isEmpty ? "no divergence" : "\(report.divergences.count) divergence(s)")")
+            for d in report.divergences {
+                print("    at \(d.origin): \(d.call): spec \(d.spec), kernel \(d.kernel)")
+                for line in d.stateDifference.prefix(20) { print("      state (spec -> kernel) \(line)") }
+            }
+            print("  LiteBox vs Linux: \(report.mismatches.isEmpty ? "no mismatch" : "\(report.mismatches.count) mismatch(es)")")
+            for m in report.mismatches { print("    \(m.location): \(m.call): \(m.reason)") }
+            if report.reorderedWaiters > 0 {
+                print("  futex waiters woken out of LiteBox's FIFO order where the log cannot order their arrival: \(report.reorderedWaiters)")
+            }
+            print("  unmodeled: \(unmodeled.isEmpty ? "none" : unmodeled.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+            if !log.skipped.isEmpty {
+                print("  skipped \(log.skipped.count) unparsed line(s) (--skip-unparsed):")
+                for e in log.skipped { print("    \(e)") }
+            }
+            print("  time: \(String(format: "%.3f", seconds)) s")
+        }
+        return (f + "}", report.calls, failed)
     }
 }

@@ -20,7 +20,7 @@ struct Verify: ParsableCommand {
         discussion: """
         Exit status: 0 when everything holds, 1 on a violation, 2 on bad usage or input.
         """,
-        subcommands: [CheckCommand.self, ProveCommand.self, MutantsCommand.self, ReplayCommand.self, ConfigCommand.self, BenchCommand.self],
+        subcommands: [CheckCommand.self, ProveCommand.self, MutantsCommand.self, ReplayCommand.self, RecordCommand.self, ConfigCommand.self, BenchCommand.self],
         defaultSubcommand: CheckCommand.self)
 }
 

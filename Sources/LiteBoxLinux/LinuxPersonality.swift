@@ -1,0 +1,483 @@
+// The Linux personality: replays a parsed strace log onto LiteBox objects,
+// with kernel and specification in lockstep, and compares LiteBox's decisions
+// with what Linux returned (a three-way differential test: Linux, kernel, spec).
+//
+// The mapping, one file per aspect:
+// - LinuxPersonality.swift          the universe, the host, dispatch, reporting
+// - LinuxPersonality+Files.swift    file descriptors as capabilities
+// - LinuxPersonality+Memory.swift   mappings as pages backed by frames
+// - LinuxPersonality+Threads.swift  processes, threads, futexes, exit
+// - LinuxCalls.swift                which Linux calls are modeled, and how
+
+import LiteBoxKernel
+import LiteBoxSpec
+import StraceImport
+
+/// Replays one strace log through the Linux personality.
+///
+/// The universe: sandbox 0 is the *host* (the personality's own server: one
+/// thread that holds a capability to every object and hands them out over
+/// the endpoint), and each Linux process is one more sandbox; each Linux
+/// thread is a LiteBox thread of its process's sandbox. A process's slots
+/// are carved as
+///
+/// | slots | meaning |
+/// |---|---|
+/// | `0 ..< fdSlots` | file descriptors: fd `n` is slot `n` |
+/// | `fdSlots ..< fdSlots + objectSlots` | frame capabilities backing mappings, futex notifications |
+/// | `C - 3` | a scratch slot for probes |
+/// | `C - 2` | the directory capability through which paths are looked up |
+/// | `C - 1` | the host endpoint (`RWG`) |
+///
+/// and its pages are its mappings: one LiteBox page per Linux mapping region
+/// (a maximal address range mapped by one call and not split since), backed
+/// by one frame. Host objects handed out: every open file description
+/// (file, pipe end, socket, eventfd, ...) is a notification whose
+/// capability's rights come from the open mode; every futex word of a
+/// process is a notification; every mapping region is a frame. An object is
+/// handed out by a capability derivation and an IPC grant (`cap_copy` into
+/// the host's staging slot, `send` with grant, the process thread's `recv`
+/// into the chosen slot, `cap_delete` of the staging slot), so nothing the
+/// personality does bypasses the specification.
+///
+/// The universe is sized to the log: a first estimate from counting calls,
+/// and when a pool runs out the replay starts over with that pool doubled.
+public struct LinuxReplay {
+    /// A difference between LiteBox's decision and Linux's recorded result.
+    public struct Mismatch: Sendable, Equatable {
+        /// Where the call is.
+        public var location: StraceLocation
+        /// The call, as `name(...) = result`.
+        public var call: String
+        /// What LiteBox decided and what Linux returned.
+        public var reason: String
+    }
+
+    /// The result of a replay.
+    public struct Report: Sendable {
+        /// The syscalls in the log.
+        public var calls = 0
+        /// The syscalls the personality translated (see `LinuxCalls`).
+        public var modeled = 0
+        /// Of `modeled`, the path lookups (modeled as a check of the directory capability).
+        public var pathLookups = 0
+        /// The LiteBox calls issued to kernel and spec.
+        public var liteboxCalls = 0
+        /// Disagreements between kernel and specification (must be none).
+        public var divergences: [Lockstep.Divergence] = []
+        /// Differences between LiteBox's decisions and Linux's results.
+        public var mismatches: [Mismatch] = []
+        /// The calls outside the model, by name, with their counts.
+        public var unmodeled: [String: Int] = [:]
+        /// The configuration the replay ran on.
+        public var configuration: Configuration?
+        /// How many times the universe was enlarged and the replay restarted.
+        public var restarts = 0
+        /// Futex waits Linux woke in another order than LiteBox's FIFO queue,
+        /// where the log cannot order their arrival (see `LinuxPersonality+Threads.swift`).
+        public var reorderedWaiters = 0
+        /// The LiteBox calls issued, as a trace (replayable with `verify replay`).
+        public var trace: [Trace.Entry] = []
+
+        /// The share of calls modeled, in percent (100 for an empty log).
+        public var modeledPercent: Double { calls == 0 ? 100 : 100 * Double(modeled) / Double(calls) }
+    }
+
+    /// Why a replay could not run at all.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// The reason.
+        public var description: String
+    }
+
+    /// Replays `log`. Throws only when the log needs a universe beyond the
+    /// specification's limits.
+    public static func run(_ log: StraceLog) throws -> Report {
+        var sizes = Sizes(estimatingFrom: log)
+        var restarts = 0
+        while true {
+            do {
+                var p = try Personality(log: log, sizes: sizes)
+                try p.replay()
+                var report = p.report
+                report.restarts = restarts
+                return report
+            } catch let full as PoolExhausted {
+                sizes.grow(full.pool)
+                restarts += 1
+                if restarts > 24 { throw Failure(description: "the log needs more \(full.pool) than the specification allows") }
+            }
+        }
+    }
+}
+
+/// A pool of the universe that ran out.
+enum Pool: String, Sendable {
+    case fdSlots = "file-descriptor slots", objectSlots = "object slots per process"
+    case notifications, frames
+}
+
+/// Thrown when a pool runs out; the replay restarts with the pool doubled.
+struct PoolExhausted: Error { var pool: Pool }
+
+/// The sizes of the universe a log replays in.
+struct Sizes: Sendable {
+    /// File-descriptor slots per process.
+    var fdSlots = 32
+    /// Object slots per process (frames backing mappings, futex words).
+    var objectSlots = 64
+    /// Notifications (open file descriptions and futex words) in all.
+    var notifications = 16
+    /// Frames (mapping regions) in all.
+    var frames = 64
+
+    /// A first estimate from the numbers of calls that create objects.
+    init(estimatingFrom log: StraceLog) {
+        var creates = 0, memory = 0
+        for c in log.calls {
+            switch LinuxCalls.kind(of: c.name) {
+            case .create, .createPair, .duplicate: creates += 1
+            case .memory: memory += 1
+            case .futex: creates += 1
+            default: break
+            }
+        }
+        notifications = 8 + 2 * creates
+        frames = 16 + 2 * memory
+        objectSlots = min(512, 16 + 2 * memory)
+    }
+
+    /// Doubles `pool`.
+    mutating func grow(_ pool: Pool) {
+        switch pool {
+        case .fdSlots: fdSlots *= 2
+        case .objectSlots: objectSlots *= 2
+        case .notifications: notifications *= 2
+        case .frames: frames *= 2
+        }
+    }
+}
+
+/// A futex word of a process.
+struct FutexKey: Hashable {
+    var process: Int
+    var addr: UInt64
+}
+
+/// One mapping region of a process: a LiteBox page backed by one frame capability.
+struct Region {
+    var start: UInt64
+    var end: UInt64
+    /// The LiteBox page.
+    var page: Int
+    /// The object slot of the frame capability backing it.
+    var slot: Int
+    /// Whether it was mapped `MAP_SHARED` (a fork shares it instead of copying it).
+    var shared: Bool
+}
+
+/// A Linux process: one sandbox.
+struct Process {
+    var sandbox: Int
+    /// Live LiteBox threads.
+    var threads: [Int] = []
+    /// Descriptors with close-on-exec set.
+    var cloexec: Set<Int> = []
+    /// Mapping regions, sorted by start.
+    var regions: [Region] = []
+    /// The futex words used so far, with the object slot of their notification.
+    var futexes: [UInt64: Int] = [:]
+    /// The heap: where `brk` started and where it is now.
+    var heapStart: UInt64?
+    var heapEnd: UInt64?
+    /// Whether the process has started (its first thread runs) and ended.
+    var started = false
+    var ended = false
+}
+
+/// The replay engine for one universe size.
+struct Personality {
+    let log: StraceLog
+    let sizes: Sizes
+    var lock: Lockstep
+    var report = LinuxReplay.Report()
+
+    /// Slots per sandbox, and the fixed slots of a process.
+    let C: Int
+    var probeSlot: Int { C - 3 }
+    var directorySlot: Int { C - 2 }
+    var endpointSlot: Int { C - 1 }
+    /// Where the host keeps its capabilities.
+    let hostThreadCaps = 1, hostNotifications: Int, hostFrames: Int
+    var hostStage: Int { C - 1 }
+
+    /// Linux tid -> LiteBox thread; LiteBox thread -> process index.
+    var threadOf: [Int: Int] = [:]
+    var processOfThread: [Int] = []
+    var processes: [Process] = []
+    /// Threads started in LiteBox (spawned, or running from the start).
+    var started: Set<Int> = []
+    /// The clear-tid futex address of each LiteBox thread (`set_tid_address`, `CLONE_CHILD_CLEARTID`).
+    var clearTid: [Int: UInt64] = [:]
+    /// One-line calls whose completion is still to be processed, by thread.
+    var pendingCompletion: [Int: StraceCall] = [:]
+    /// FUTEX_WAKE calls split in the log that have not taken effect yet, by thread.
+    var inFlightWakes: [Int: StraceCall] = [:]
+    /// Threads LiteBox woke from a futex wait whose Linux wait has not returned yet, with the word.
+    var liteboxWoken: [Int: UInt64] = [:]
+    /// Wakes LiteBox gave to threads whose Linux wait then ended without one, per futex word.
+    var spentWakes: [FutexKey: Int] = [:]
+    /// Host pools.
+    var nextNotification = 4
+    var freeFrames: [Int]
+    var frameUsers: [Int]
+    /// Where the call being translated is, for reports.
+    var here = StraceLocation(file: "", line: 0)
+    var hereCall = ""
+
+    static let hostThread = 0
+
+    init(log: StraceLog, sizes: Sizes) throws {
+        self.log = log
+        self.sizes = sizes
+        // Threads and processes, from the clone calls (a child of a clone
+        // with CLONE_THREAD joins its parent's process; any other child, and
+        // any pid seen without a visible parent, is a new process).
+        var threadOf: [Int: Int] = [:]
+        var processOfThread = [0]   // thread 0: the host, "process" 0 stands for the host sandbox
+        var processCount = 0
+        func thread(_ tid: Int, process: Int?) -> Int {
+            if let t = threadOf[tid] { return t }
+            let p = process ?? { processCount += 1; return processCount - 1 }()
+            threadOf[tid] = processOfThread.count
+            processOfThread.append(p + 1)
+            return processOfThread.count - 1
+        }
+        for c in log.calls {
+            let parent = thread(c.pid, process: nil)
+            if LinuxCalls.kind(of: c.name) == .clone, let child = c.returnValue, child > 0 {
+                let sameProcess = LinuxCalls.cloneFlags(c).contains("CLONE_THREAD")
+                _ = thread(Int(child), process: sameProcess ? processOfThread[parent] - 1 : nil)
+            }
+        }
+        for e in log.events {
+            switch e {
+            case .exited(let pid, _, _), .killed(let pid, _, _, _), .signal(let pid, _, _, _): _ = thread(pid, process: nil)
+            default: break
+            }
+        }
+        if processCount == 0 { processCount = 1; threadOf[0] = 1; processOfThread.append(1) }
+        self.threadOf = threadOf
+        // processOfThread holds sandbox numbers (host 0, processes 1...); keep process indices.
+        self.processOfThread = processOfThread.map { $0 - 1 }
+        self.processes = (0..<processCount).map { Process(sandbox: $0 + 1) }
+        let threads = processOfThread.count
+
+        hostNotifications = hostThreadCaps + threads
+        hostFrames = hostNotifications + sizes.notifications
+        let hostSlots = hostFrames + sizes.frames + 1
+        C = max(hostSlots, sizes.fdSlots + sizes.objectSlots + 3)
+        freeFrames = Array((0..<sizes.frames).reversed())
+        frameUsers = Array(repeating: 0, count: sizes.frames)
+
+        // The initial state: the host's capabilities, each process's
+        // directory and endpoint capabilities, the first process's stdio,
+        // the host thread and the first process's first thread running.
+        typealias Ref = Configuration.SlotRef
+        var caps: [Configuration.CapSpec] = [
+            .init(at: Ref(sandbox: 0, slot: 0), type: .endpoint, object: 0, rights: .all)
+        ]
+        for t in 0..<threads {
+            caps.append(.init(at: Ref(sandbox: 0, slot: hostThreadCaps + t), type: .thread, object: t, rights: .write))
+        }
+        for n in 0..<sizes.notifications {
+            caps.append(.init(at: Ref(sandbox: 0, slot: hostNotifications + n), type: .notification, object: n,
+                              rights: [.read, .write]))
+        }
+        for f in 0..<sizes.frames {
+            caps.append(.init(at: Ref(sandbox: 0, slot: hostFrames + f), type: .frame, object: f, rights: [.read, .write]))
+        }
+        let C = self.C
+        for p in 0..<processCount {
+            let sb = p + 1
+            caps.append(.init(at: Ref(sandbox: sb, slot: C - 1), type: .endpoint, object: 0, rights: .all,
+                              parent: Ref(sandbox: 0, slot: 0)))
+            caps.append(.init(at: Ref(sandbox: sb, slot: C - 2), type: .notification, object: 0, rights: .read,
+                              parent: Ref(sandbox: 0, slot: hostNotifications)))
+        }
+        // stdin, stdout, stderr of the first process: notifications 1, 2, 3.
+        for fd in 0..<3 {
+            caps.append(.init(at: Ref(sandbox: 1, slot: fd), type: .notification, object: 1 + fd,
+                              rights: [.read, .write], parent: Ref(sandbox: 0, slot: hostNotifications + 1 + fd)))
+        }
+        let firstThread = threadOf[log.calls.first?.pid ?? 0] ?? 1
+        let sandboxOf = self.processOfThread.map { $0 + 1 }
+        let config = Configuration(
+            name: "linux", sandboxes: processCount + 1, slotsPerSandbox: C,
+            pagesPerSandbox: sizes.objectSlots, endpoints: 1, notifications: sizes.notifications, frames: sizes.frames,
+            threads: (0..<threads).map { .init(sandbox: sandboxOf[$0], running: $0 == 0 || $0 == firstThread) },
+            capabilities: caps)
+        do { try config.validate() } catch {
+            throw LinuxReplay.Failure(description: "the log needs a universe beyond the specification's limits: \(error)")
+        }
+        lock = Lockstep(config)
+        report.configuration = config
+        started = [0, firstThread]
+        processes[self.processOfThread[firstThread]].started = true
+        processes[self.processOfThread[firstThread]].threads = [firstThread]
+    }
+
+    // MARK: Replay
+
+    /// Replays every event of the log.
+    mutating func replay() throws {
+        for e in log.events {
+            switch e {
+            case .call(let c):
+                report.calls += 1
+                here = c.start
+                hereCall = LinuxCalls.render(c)
+                try translate(c)
+            case .resumed(let callIndex, let at):
+                guard case .call(let c) = log.events[callIndex] else { continue }
+                here = at
+                hereCall = LinuxCalls.render(c)
+                try completed(c)
+            case .exited(let pid, _, let at), .killed(let pid, _, _, let at):
+                here = at
+                hereCall = "+++ \(pid) ended +++"
+                if let t = threadOf[pid] {
+                    try flushCompletion(t)
+                    try threadEnded(t)
+                }
+            case .signal:
+                break
+            }
+        }
+        for t in pendingCompletion.keys.sorted() { try flushCompletion(t) }
+        report.liteboxCalls = lock.calls.count
+        report.divergences = lock.divergences
+        report.trace = lock.calls
+    }
+
+    /// Translates one call, at its start.
+    mutating func translate(_ c: StraceCall) throws {
+        let kind = LinuxCalls.kind(of: c)
+        guard kind != .unmodeled else {
+            report.unmodeled[LinuxCalls.unmodeledName(c), default: 0] += 1
+            return
+        }
+        report.modeled += 1
+        guard let t = threadOf[c.pid] else { return }
+        try flushCompletion(t)
+        try ensureStarted(t)
+        try ensureRunning(t)
+        switch kind {
+        case .unmodeled: break
+        case .path: report.pathLookups += 1; try lookup(c, t)
+        case .create, .createPair: try create(c, t)
+        case .duplicate: try duplicate(c, t)
+        case .close: try close(c, t)
+        case .closeRange: try closeRange(c, t)
+        case .fd(let access): try useDescriptors(c, t, access)
+        case .fcntl: try fcntl(c, t)
+        case .memory: try memory(c, t)
+        case .futex: try futex(c, t)
+        case .clone: try clone(c, t)
+        case .execve: try execve(c, t)
+        case .exit: try exitThread(c, t)
+        case .exitGroup: try exitGroup(c, t)
+        case .setTidAddress: clearTid[t] = UInt64(bitPattern: c.args.first?.intValue ?? 0)
+        }
+        // A one-line call completes at the latest when its thread does
+        // anything next: in an -ff set (one file per thread) a wait is one
+        // line that starts before the wake that ends it.
+        if c.end == nil { pendingCompletion[t] = c }
+    }
+
+    /// Completes thread `t`'s pending one-line call, if any.
+    mutating func flushCompletion(_ t: Int) throws {
+        guard let c = pendingCompletion.removeValue(forKey: t) else { return }
+        let (h, hc) = (here, hereCall)
+        here = c.start
+        hereCall = LinuxCalls.render(c)
+        try completed(c)
+        (here, hereCall) = (h, hc)
+    }
+
+    /// What happens when a call completes (its resumed line, or right after a one-line call).
+    mutating func completed(_ c: StraceCall) throws {
+        guard LinuxCalls.kind(of: c) == .futex, let t = threadOf[c.pid] else { return }
+        try futexCompleted(c, t)
+    }
+
+    // MARK: Issuing calls
+
+    /// Issues `call` through kernel and spec.
+    @discardableResult
+    mutating func issue(_ call: Call) -> Outcome<UInt32> {
+        let origin = "\(here): \(hereCall)"
+        return lock.issue(call, origin: origin)
+    }
+
+    /// Records a difference with Linux.
+    mutating func mismatch(_ reason: String) {
+        report.mismatches.append(LinuxReplay.Mismatch(location: here, call: hereCall, reason: reason))
+    }
+
+    /// Records a step of the personality's own protocol that did not have the
+    /// outcome it must have: also a difference, never skipped silently.
+    mutating func expect(_ o: Outcome<UInt32>, _ wanted: UInt32, _ what: @autoclosure () -> String) {
+        if o.code != wanted { mismatch("personality step \(what()) gave \(o), expected \(wanted == 0 ? "ok" : "blocked")") }
+    }
+
+    /// The spec state's cell.
+    func cell(_ f: Field, _ i: Int) -> UInt32 { lock.state[f.base + i] }
+    var L: Layout { lock.spec.layout }
+
+    /// The capability type in `slot` of `sandbox`.
+    func capType(_ sandbox: Int, _ slot: Int) -> UInt32 { cell(L.capType, sandbox * C + slot) }
+    /// The rights of the capability in `slot` of `sandbox`.
+    func capRights(_ sandbox: Int, _ slot: Int) -> Rights { Rights(rawValue: cell(L.capRights, sandbox * C + slot)) }
+    /// The capability's object.
+    func capObject(_ sandbox: Int, _ slot: Int) -> Int { Int(cell(L.capObject, sandbox * C + slot)) }
+
+    /// The lowest empty slot in `range` of `sandbox`.
+    func lowestFree(_ sandbox: Int, _ range: Range<Int>) -> Int? {
+        range.first { capType(sandbox, $0) == 0 }
+    }
+
+    /// Hands a new capability to `object` (a host slot) with `rights` to
+    /// thread `t`, into `slot` of its sandbox: derive into the host's staging
+    /// slot, send it with grant, receive it, drop the staging copy.
+    mutating func grant(hostSlot: Int, rights: Rights, to t: Int, slot: Int) {
+        let h = Personality.hostThread
+        expect(issue(.capCopy(h, src: hostSlot, dst: hostStage, rights: rights)), 0, "host cap_copy")
+        expect(issue(.send(h, ep: 0, msg: 0, grant: hostStage)), 1, "host send")
+        expect(issue(.recv(t, ep: endpointSlot, into: slot)), 0, "recv of a granted capability")
+        expect(issue(.capDelete(h, slot: hostStage)), 0, "host cap_delete of the staging slot")
+    }
+
+    /// Transfers a copy of the capability in `slot` of thread `from`'s sandbox
+    /// to the same slot of thread `to`'s sandbox (the parent's `send` with
+    /// grant, the child's `recv`).
+    mutating func transfer(slot: Int, from: Int, to: Int) {
+        expect(issue(.send(from, ep: endpointSlot, msg: 0, grant: slot)), 1, "send with grant to the child")
+        expect(issue(.recv(to, ep: endpointSlot, into: slot)), 0, "child recv of an inherited capability")
+    }
+
+    /// A fresh notification from the host pool, handed to `t` at `slot`.
+    mutating func newNotification(rights: Rights, to t: Int, slot: Int) throws(PoolExhausted) {
+        guard nextNotification < sizes.notifications else { throw PoolExhausted(pool: .notifications) }
+        let n = nextNotification
+        nextNotification += 1
+        grant(hostSlot: hostNotifications + n, rights: rights, to: t, slot: slot)
+    }
+
+    /// A free object slot of `sandbox`.
+    func objectSlot(_ sandbox: Int) throws(PoolExhausted) -> Int {
+        guard let s = lowestFree(sandbox, sizes.fdSlots ..< sizes.fdSlots + sizes.objectSlots) else {
+            throw PoolExhausted(pool: .objectSlots)
+        }
+        return s
+    }
+}
