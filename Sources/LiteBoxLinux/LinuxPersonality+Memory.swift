@@ -127,7 +127,7 @@ extension Personality {
         guard let r = c.returnValue else { return }
         let p = process(of: t)
         let now = UInt64(bitPattern: r)
-        if processes[p].heapStart == nil { processes[p].heapStart = now; processes[p].heapEnd = now }
+        if processes[p].heapStart == nil { processes[p].heapStart = now }
         guard let asked = c.args.first?.intValue, asked != 0, UInt64(bitPattern: asked) == now,
               let heapStart = processes[p].heapStart else { return }
         let end = Personality.pageAlign(now)
@@ -151,7 +151,6 @@ extension Personality {
                 mismatch("LiteBox refuses to map the heap (\(e))")
             }
         }
-        processes[p].heapEnd = now
     }
 
     /// mremap: the region at the old range moves (keeping its page and frame)

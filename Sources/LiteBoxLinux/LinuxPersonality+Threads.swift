@@ -35,7 +35,6 @@ extension Personality {
         started.insert(t)
         expect(issue(.spawn(Personality.hostThread, slot: hostThreadCaps + t)), 0, "host spawn of t\(t)")
         let p = process(of: t)
-        processes[p].started = true
         processes[p].threads.append(t)
     }
 
@@ -95,7 +94,6 @@ extension Personality {
         }
         processes[cp].cloexec = processes[p].cloexec
         processes[cp].heapStart = processes[p].heapStart
-        processes[cp].heapEnd = processes[p].heapEnd
         // Mappings: a private region gets a fresh frame, a shared one the same frame.
         for region in processes[p].regions {
             let pte = Rights(rawValue: cell(L.pteRights, sb * L.pagesPerSandbox + region.page))
@@ -138,7 +136,6 @@ extension Personality {
         processes[p].futexes = [:]
         processes[p].regions = []
         processes[p].heapStart = nil
-        processes[p].heapEnd = nil
     }
 
     /// Ends thread `other` on behalf of its process (exit_group, execve): it
@@ -159,7 +156,7 @@ extension Personality {
             if cell(L.queueLength, L.endpoints + n) > 0 { signalWaking(t, slot: slot, addr: addr, "clear-tid wake at exit") }
         }
         processes[p].threads.removeAll { $0 == t }
-        if processes[p].threads.isEmpty { try release(t) ; processes[p].ended = true }
+        if processes[p].threads.isEmpty { try release(t) }
         expect(issue(.exit(t)), 0, "exit")
     }
 
@@ -170,7 +167,6 @@ extension Personality {
         for other in processes[p].threads where other != t { try endThread(other) }
         processes[p].threads = []
         try release(t)
-        processes[p].ended = true
         expect(issue(.exit(t)), 0, "exit")
     }
 
@@ -183,7 +179,7 @@ extension Personality {
         guard p >= 0, started.contains(t), threadState(t) != .inactive else { return }
         if threadState(t) == .blockedNotify { wake(t) }
         processes[p].threads.removeAll { $0 == t }
-        if processes[p].threads.isEmpty { try release(t); processes[p].ended = true }
+        if processes[p].threads.isEmpty { try release(t) }
         expect(issue(.exit(t)), 0, "exit at the end of the thread")
     }
 

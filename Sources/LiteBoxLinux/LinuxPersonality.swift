@@ -186,12 +186,8 @@ struct Process {
     var regions: [Region] = []
     /// The futex words used so far, with the object slot of their notification.
     var futexes: [UInt64: Int] = [:]
-    /// The heap: where `brk` started and where it is now.
+    /// Where the heap starts (the first break `brk` reported).
     var heapStart: UInt64?
-    var heapEnd: UInt64?
-    /// Whether the process has started (its first thread runs) and ended.
-    var started = false
-    var ended = false
 }
 
 /// The replay engine for one universe size.
@@ -242,21 +238,22 @@ struct Personality {
         // Threads and processes, from the clone calls (a child of a clone
         // with CLONE_THREAD joins its parent's process; any other child, and
         // any pid seen without a visible parent, is a new process).
+        // LiteBox thread 0 is the host's (process -1: the host is no process).
         var threadOf: [Int: Int] = [:]
-        var processOfThread = [0]   // thread 0: the host, "process" 0 stands for the host sandbox
+        var processOfThread = [-1]
         var processCount = 0
         func thread(_ tid: Int, process: Int?) -> Int {
             if let t = threadOf[tid] { return t }
             let p = process ?? { processCount += 1; return processCount - 1 }()
             threadOf[tid] = processOfThread.count
-            processOfThread.append(p + 1)
+            processOfThread.append(p)
             return processOfThread.count - 1
         }
         for c in log.calls {
             let parent = thread(c.pid, process: nil)
             if LinuxCalls.kind(of: c.name) == .clone, let child = c.returnValue, child > 0 {
                 let sameProcess = LinuxCalls.cloneFlags(c).contains("CLONE_THREAD")
-                _ = thread(Int(child), process: sameProcess ? processOfThread[parent] - 1 : nil)
+                _ = thread(Int(child), process: sameProcess ? processOfThread[parent] : nil)
             }
         }
         for e in log.events {
@@ -265,10 +262,9 @@ struct Personality {
             default: break
             }
         }
-        if processCount == 0 { processCount = 1; threadOf[0] = 1; processOfThread.append(1) }
+        if processCount == 0 { processCount = 1; threadOf[0] = 1; processOfThread.append(0) }
         self.threadOf = threadOf
-        // processOfThread holds sandbox numbers (host 0, processes 1...); keep process indices.
-        self.processOfThread = processOfThread.map { $0 - 1 }
+        self.processOfThread = processOfThread
         self.processes = (0..<processCount).map { Process(sandbox: $0 + 1) }
         let threads = processOfThread.count
 
@@ -322,7 +318,6 @@ struct Personality {
         lock = Lockstep(config)
         report.configuration = config
         started = [0, firstThread]
-        processes[self.processOfThread[firstThread]].started = true
         processes[self.processOfThread[firstThread]].threads = [firstThread]
     }
 

@@ -4,6 +4,9 @@
 
 /// The concrete interpretation: `Bool`, `UInt32`, and a flat `[UInt32]` store.
 public enum Concrete: SpecDomain {
+    /// Whole-word set equations: quadratic rather than cubic in the slots.
+    @inlinable public static var prefersWordEquations: Bool { true }
+
     public typealias Bit = Bool
     public typealias Word = UInt32
     public typealias Memory = ConcreteMemory

@@ -99,6 +99,12 @@ public protocol SpecDomain {
 
     /// The disjunction of `body(i)` for `i` in `0..<n`.
     static func any(_ n: Int, _ body: (Int) -> Bit) -> Bit
+
+    /// Whether a condition on sets of slots should be stated on whole words
+    /// rather than bit by bit. Both statements mean the same; a concrete run
+    /// evaluates the word form fastest, an SMT solver decides the bit form
+    /// fastest (see `Spec.cdtAcyclic`). Default: false.
+    static var prefersWordEquations: Bool { get }
 }
 
 extension SpecDomain {
@@ -109,6 +115,9 @@ extension SpecDomain {
         a(&x); b(&y)
         m = Memory.merge(c, x, y)
     }
+
+    /// Default: bit by bit.
+    @inlinable public static var prefersWordEquations: Bool { false }
 
     /// Default: a left fold with `&&`.
     @inlinable

@@ -205,14 +205,33 @@ extension Spec {
     /// they had a cycle through `a`, every solution would put `a` in `D[a]`.
     /// So "solves the equations and is irreflexive" ⇔ "acyclic and exact".
     ///
-    /// Stated bit by bit (bit `x` of `D[a]` is set iff `x` is a child of `a`
-    /// or bit `x` of some child's set is), which is the same condition as the
-    /// whole-word equation but much easier for SMT solvers: the word form
-    /// needed over a minute per obligation in cvc5, the bitwise form seconds.
+    /// Two statements of the same condition, chosen by the interpretation
+    /// (`SpecDomain.prefersWordEquations`): whole words (`D[a]` equals the
+    /// union of its children and their sets, and `a ∉ D[a]`), which a
+    /// concrete run evaluates in time quadratic in the slots; and bit by bit
+    /// (bit `x` of `D[a]` is set iff `x` is a child of `a` or bit `x` of some
+    /// child's set is, and bit `a` is clear), cubic to evaluate but much
+    /// easier for SMT solvers: the word form needed over a minute per
+    /// obligation in cvc5, the bitwise form seconds. The agreement tests
+    /// evaluate the bitwise form symbolically against the word form
+    /// concretely on reached states.
     @inlinable
     func cdtAcyclic(_ s: Memory) -> Bit {
         let L = layout
         let sets = (0..<L.slots).map { descendants(s, at: $0) }
+        if D.prefersWordEquations {
+            return D.all(L.slots) { a in
+                let child = (0..<L.slots).map { c in get(s, L.cdtParent, at: c) == k(a + 1) }
+                return !contains(sets[a], slot: a) && D.all(L.descendantWords) { w in
+                    var union: Word = 0
+                    for c in 0..<L.slots {
+                        let own: Word = c / 32 == w ? k(UInt32(1) << UInt32(c % 32)) : 0
+                        union = union | Word.ite(child[c], own | sets[c][w], 0)
+                    }
+                    return subset(sets[a][w], allSlotsWord(w)) && sets[a][w] == union
+                }
+            }
+        }
         return D.all(L.slots) { a in
             let d = sets[a]
             let child = (0..<L.slots).map { c in get(s, L.cdtParent, at: c) == k(a + 1) }

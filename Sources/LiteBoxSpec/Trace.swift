@@ -82,6 +82,18 @@ public struct TraceError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Trace {
+    /// Whether `text` is a LiteBox trace rather than another format (strace
+    /// output): its first line that is neither blank nor a `#` comment starts
+    /// with `litebox-trace`.
+    public static func isTrace(_ text: String) -> Bool {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            return trimmed.hasPrefix("litebox-trace")
+        }
+        return false
+    }
+
     /// Parses trace text. `file` is used in error messages only.
     public init(parsing text: String, file: String? = nil) throws(TraceError) {
         var config: String?

@@ -29,25 +29,6 @@ import Foundation
 /// has no pid, with the only pending call of that name) when its own pid has none.
 public enum StraceImporter {
 
-    /// Whether the text looks like strace output rather than a LiteBox trace.
-    ///
-    /// The first line that is neither empty nor a `#` comment decides: a
-    /// LiteBox trace starts with `litebox-trace 1`; strace output starts with
-    /// a call, a resumed call, a signal or an exit line (after an optional pid
-    /// and timestamp).
-    public static func looksLikeStrace(_ text: String) -> Bool {
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            if trimmed.hasPrefix("litebox-trace") { return false }
-            var p = ValueParser(Array(line.utf8))
-            _ = parsePrefix(&p)
-            if p.starts(with: "--- ") || p.starts(with: "+++ ") || p.starts(with: "<... ") { return true }
-            return p.identifier() != nil && p.peek == .lparen
-        }
-        return false
-    }
-
     /// Parses one file of strace output.
     ///
     /// - Parameters:

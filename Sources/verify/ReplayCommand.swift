@@ -66,10 +66,10 @@ struct ReplayCommand: ParsableCommand {
                 item = try replayStrace(file, inputs: try straceSet(file))
             } else {
                 let text = try read(file)
-                if StraceImporter.looksLikeStrace(text) {
-                    item = try replayStrace(file, inputs: [(file, text)])
-                } else {
+                if Trace.isTrace(text) {
                     item = try replayTrace(file, text)
+                } else {
+                    item = try replayStrace(file, inputs: [(file, text)])
                 }
             }
             jsonItems.append(item.json)

@@ -4,6 +4,7 @@
 
 import Foundation
 import Testing
+import LiteBoxSpec
 import StraceImport
 
 /// The strace corpus directory, found from this file's path.
@@ -83,7 +84,7 @@ let malformedExpectations: [(file: String, line: Int, column: Int, reason: Strin
         #expect(log.skipped.isEmpty)
         #expect(try StraceImporter.parse(text, file: path, skipUnparsed: true).skipped.isEmpty)
         #expect(log.calls.count > 20)
-        #expect(StraceImporter.looksLikeStrace(text))
+        #expect(!Trace.isTrace(text))
         // Every resumed marker points back at its call, which ends on the marker's line.
         var resumedCount = 0
         for (i, event) in log.events.enumerated() {
@@ -450,17 +451,18 @@ let malformedExpectations: [(file: String, line: Int, column: Int, reason: Strin
 
     // MARK: Detection
 
-    @Test func looksLikeStraceTellsTheFormatsApart() throws {
+    /// `verify replay` reads a file as a LiteBox trace when `Trace.isTrace`
+    /// says so, and as strace output otherwise.
+    @Test func theFormatsAreToldApart() throws {
         let traces = try FileManager.default.contentsOfDirectory(atPath: traceDirectory).filter { $0.hasSuffix(".trace") }
         #expect(!traces.isEmpty)
         for name in traces {
-            #expect(!StraceImporter.looksLikeStrace(try straceText(traceDirectory + "/" + name)), "\(name)")
+            #expect(Trace.isTrace(try straceText(traceDirectory + "/" + name)), "\(name)")
         }
-        for (_, text) in try straceThreadFiles() { #expect(StraceImporter.looksLikeStrace(text)) }
-        #expect(StraceImporter.looksLikeStrace("[pid  12] --- SIGCHLD {si_signo=SIGCHLD} ---\n"))
-        #expect(StraceImporter.looksLikeStrace("\n1700000000.123456 <... read resumed>) = 0\n"))
-        #expect(!StraceImporter.looksLikeStrace("# a comment\nlitebox-trace 1\nconfig default\n"))
-        #expect(!StraceImporter.looksLikeStrace("hello world\n"))
-        #expect(!StraceImporter.looksLikeStrace(""))
+        for (_, text) in try straceThreadFiles() { #expect(!Trace.isTrace(text)) }
+        #expect(!Trace.isTrace("[pid  12] --- SIGCHLD {si_signo=SIGCHLD} ---\n"))
+        #expect(Trace.isTrace("# a comment\n\n  litebox-trace 1\nconfig default\n"))
+        #expect(!Trace.isTrace("hello world\n"))
+        #expect(!Trace.isTrace(""))
     }
 }
