@@ -148,6 +148,39 @@ enum LinuxCalls {
         }
     }
 
+    /// Whether `c` closes descriptor `fd` (close, or a close_range covering it
+    /// without `CLOSE_RANGE_CLOEXEC`).
+    static func closes(_ c: StraceCall, _ fd: Int) -> Bool {
+        switch c.name {
+        case "close": return descriptor(c.args.first) == fd
+        case "close_range":
+            guard let first = c.args.first?.intValue, let last = c.args.dropFirst().first?.intValue,
+                  !has(c.args.dropFirst(2).first, "CLOSE_RANGE_CLOEXEC", bit: 4) else { return false }
+            return Int64(fd) >= first && UInt64(fd) <= UInt64(bitPattern: last)
+        default: return false
+        }
+    }
+
+    /// The descriptors call `c` created, by Linux's result.
+    static func createdDescriptors(_ c: StraceCall) -> [Int] {
+        switch kind(of: c.name) {
+        case .create, .duplicate:
+            return c.returnValue.map { [Int($0)] } ?? []
+        case .fcntl:
+            guard let cmd = c.args.dropFirst().first, let r = c.returnValue,
+                  cmd.contains(flag: "F_DUPFD") || cmd.contains(flag: "F_DUPFD_CLOEXEC") || [0, 1030].contains(numericPart(cmd))
+            else { return [] }
+            return [Int(r)]
+        case .createPair:
+            guard c.returnValue == 0,
+                  case .array(let items)? = c.name == "socketpair" ? c.args.dropFirst(3).first : c.args.first
+            else { return [] }
+            return items.compactMap { $0.intValue.map(Int.init) }
+        default:
+            return []
+        }
+    }
+
     /// The clone flags of a clone, clone3, fork or vfork call, as symbols
     /// (raw numbers, as printed with `-X raw`, are decoded).
     static func cloneFlags(_ c: StraceCall) -> Set<String> {

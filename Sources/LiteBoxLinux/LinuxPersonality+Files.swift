@@ -30,6 +30,8 @@ extension Personality {
     /// restarts with more slots.
     mutating func check(_ fd: Int, _ access: LinuxCalls.Access, by t: Int, linuxOK: Bool) throws -> SpecError? {
         if fd < 0 { return .invalidSlot }
+        // Linux refused the descriptor while another thread's close of it was in flight: it was closed by then.
+        if !linuxOK { try applyInFlight(process: process(of: t), where: { LinuxCalls.closes($0, fd) }) }
         if fd >= sizes.fdSlots {
             if linuxOK { throw PoolExhausted(pool: .fdSlots) }
             return .invalidSlot
@@ -91,6 +93,16 @@ extension Personality {
         return false
     }
 
+    /// Linux allocated `fd`. Calls of other threads in flight took effect
+    /// first when the log shows it: a close of `fd` if LiteBox still has it
+    /// open, and allocations of lower descriptors (LiteBox would otherwise
+    /// allocate one of those).
+    mutating func freeIfClosing(_ fd: Int, _ t: Int) throws {
+        let p = process(of: t)
+        if capType(sandbox(of: t), fd) != 0 { try applyInFlight(process: p, where: { LinuxCalls.closes($0, fd) }) }
+        try applyInFlight(process: p, where: { LinuxCalls.createdDescriptors($0).contains { $0 < fd } })
+    }
+
     /// A call that creates one descriptor (or, with `createPair`, two in an array argument).
     mutating func create(_ c: StraceCall, _ t: Int) throws {
         let sb = sandbox(of: t)
@@ -134,6 +146,7 @@ extension Personality {
         var taken: Set<Int> = []
         for (fd, rights) in created {
             guard fd < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots) }
+            try freeIfClosing(fd, t)
             guard let lowest = (0..<sizes.fdSlots).first(where: { capType(sb, $0) == 0 && !taken.contains($0) }) else {
                 throw PoolExhausted(pool: .fdSlots)
             }
@@ -172,6 +185,7 @@ extension Personality {
         let sb = sandbox(of: t)
         guard new < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots) }
         if let from = lowestFrom {
+            try freeIfClosing(new, t)
             guard let lowest = lowestFree(sb, from ..< sizes.fdSlots) else { throw PoolExhausted(pool: .fdSlots) }
             if lowest != new { mismatch("LiteBox would allocate fd \(lowest), Linux returned fd \(new)") }
         }

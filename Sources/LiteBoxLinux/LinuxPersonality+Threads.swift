@@ -204,8 +204,8 @@ extension Personality {
         return slot
     }
 
-    /// futex, at the call's start: a wait begins; a one-line wake (nothing
-    /// else happened during it) takes effect.
+    /// futex: a wait begins (where it starts); a wake takes effect (where it
+    /// returns, see `Personality.takesEffectAtEnd`).
     mutating func futex(_ c: StraceCall, _ t: Int) throws {
         guard let addr = c.args.first?.intValue.map({ UInt64(bitPattern: $0) }),
               let op = LinuxCalls.futexOperation(c) else { return }
@@ -216,7 +216,7 @@ extension Personality {
             let slot = try futexSlot(t, addr)
             expect(issue(.wait(t, ntfn: slot)), 1, "futex wait")
         case .wake:
-            if c.end == nil { futexWake(c, t, addr) } else { inFlightWakes[t] = c }
+            futexWake(c, t, addr)
         }
     }
 
@@ -250,20 +250,11 @@ extension Personality {
         liteboxWoken.filter { process(of: $0.key) == p && $0.value == addr }.keys.min()
     }
 
-    /// futex, when it completes. A wake split in the log takes effect now.
-    /// A wait that Linux ended with 0 was woken, so LiteBox must have woken
-    /// it; any other end (timeout, signal) is the environment's, and the host
-    /// wakes the thread.
+    /// futex wait, when it completes: if Linux ended it with 0 it was woken,
+    /// so LiteBox must have woken it; any other end (timeout, signal) is the
+    /// environment's, and the host wakes the thread.
     mutating func futexCompleted(_ c: StraceCall, _ t: Int) throws {
-        guard let op = LinuxCalls.futexOperation(c) else { return }
-        if op == .wake {
-            // Still in flight: no wait returned early and took its effect.
-            if c.end != nil, inFlightWakes.removeValue(forKey: t) != nil,
-               let addr = c.args.first?.intValue.map({ UInt64(bitPattern: $0) }) {
-                futexWake(c, t, addr)
-            }
-            return
-        }
+        guard LinuxCalls.futexOperation(c) == .wait else { return }
         guard c.result != .none, let addr = c.args.first?.intValue.map({ UInt64(bitPattern: $0) }) else { return }
         let p = process(of: t)
         let wokenByLiteBox = liteboxWoken.removeValue(forKey: t) != nil
@@ -276,12 +267,10 @@ extension Personality {
         }
         guard threadState(t) == .blockedNotify else { return }
         // A wake on the same word in flight in the same process has woken it by now.
-        for (waker, w) in inFlightWakes.sorted(by: { $0.key < $1.key })
-        where process(of: waker) == p && w.args.first?.intValue.map({ UInt64(bitPattern: $0) }) == addr {
-            inFlightWakes[waker] = nil
-            futexWake(w, waker, addr)
-            if threadState(t) != .blockedNotify { liteboxWoken[t] = nil; return }
-        }
+        try applyInFlight(process: p, where: { w in
+            LinuxCalls.futexOperation(w) == .wake && w.args.first?.intValue.map { UInt64(bitPattern: $0) } == addr
+        }, untilWoken: t)
+        if threadState(t) != .blockedNotify { liteboxWoken[t] = nil; return }
         // LiteBox woke another waiter of this word instead. The log cannot
         // order two waits both in flight before a wake (a wait's line is
         // printed when it enters, not when it queues), so this is a

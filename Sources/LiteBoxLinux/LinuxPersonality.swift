@@ -216,8 +216,9 @@ struct Personality {
     var clearTid: [Int: UInt64] = [:]
     /// One-line calls whose completion is still to be processed, by thread.
     var pendingCompletion: [Int: StraceCall] = [:]
-    /// FUTEX_WAKE calls split in the log that have not taken effect yet, by thread.
-    var inFlightWakes: [Int: StraceCall] = [:]
+    /// Calls split in the log that take effect where they return and have
+    /// not yet, by thread (`takesEffectAtEnd`).
+    var deferredEffects: [Int: StraceCall] = [:]
     /// Threads LiteBox woke from a futex wait whose Linux wait has not returned yet, with the word.
     var liteboxWoken: [Int: UInt64] = [:]
     /// Wakes LiteBox gave to threads whose Linux wait then ended without one, per futex word.
@@ -366,9 +367,39 @@ struct Personality {
         try flushCompletion(t)
         try ensureStarted(t)
         try ensureRunning(t)
+        if kind == .path { report.pathLookups += 1 }
+        if c.end != nil && Personality.takesEffectAtEnd(c, kind) {
+            deferredEffects[t] = c
+            return
+        }
+        try effect(c, t, kind)
+        // A one-line call completes at the latest when its thread does
+        // anything next: in an -ff set (one file per thread) a wait is one
+        // line that starts before the wake that ends it.
+        if c.end == nil { pendingCompletion[t] = c }
+    }
+
+    /// Whether a call split in the log takes effect where it returns rather
+    /// than where it starts. A call takes effect somewhere between the two;
+    /// descriptors are allocated and freed, and futex waiters woken, by the
+    /// time the call returns, and two such calls in flight at once may have
+    /// taken effect in either order (`applyInFlight` brings one forward when
+    /// the log proves it happened first). Everything else takes effect where
+    /// it starts: a clone's child may act before the clone returns, and a
+    /// wait queues before it can be woken.
+    static func takesEffectAtEnd(_ c: StraceCall, _ kind: LinuxCalls.Kind) -> Bool {
+        switch kind {
+        case .create, .createPair, .duplicate, .close, .closeRange, .fcntl: return true
+        case .futex: return LinuxCalls.futexOperation(c) == .wake
+        default: return false
+        }
+    }
+
+    /// Carries out call `c` of thread `t`.
+    mutating func effect(_ c: StraceCall, _ t: Int, _ kind: LinuxCalls.Kind) throws {
         switch kind {
         case .unmodeled: break
-        case .path: report.pathLookups += 1; try lookup(c, t)
+        case .path: try lookup(c, t)
         case .create, .createPair: try create(c, t)
         case .duplicate: try duplicate(c, t)
         case .close: try close(c, t)
@@ -383,10 +414,23 @@ struct Personality {
         case .exitGroup: try exitGroup(c, t)
         case .setTidAddress: clearTid[t] = UInt64(bitPattern: c.args.first?.intValue ?? 0)
         }
-        // A one-line call completes at the latest when its thread does
-        // anything next: in an -ff set (one file per thread) a wait is one
-        // line that starts before the wake that ends it.
-        if c.end == nil { pendingCompletion[t] = c }
+    }
+
+    /// Carries out, now, the in-flight calls of process `p` that `matches`
+    /// selects: the log has just shown that they took effect (a descriptor
+    /// they free was allocated or refused, a waiter they wake returned).
+    /// They are taken in thread order, until thread `woken` (if given) no
+    /// longer waits.
+    mutating func applyInFlight(process p: Int, where matches: (StraceCall) -> Bool, untilWoken woken: Int? = nil) throws {
+        for (t, c) in deferredEffects.sorted(by: { $0.key < $1.key }) where process(of: t) == p && matches(c) {
+            if let w = woken, threadState(w) != .blockedNotify { return }
+            deferredEffects[t] = nil
+            let (h, hc) = (here, hereCall)
+            here = c.start
+            hereCall = LinuxCalls.render(c)
+            try effect(c, t, LinuxCalls.kind(of: c))
+            (here, hereCall) = (h, hc)
+        }
     }
 
     /// Completes thread `t`'s pending one-line call, if any.
@@ -399,10 +443,17 @@ struct Personality {
         (here, hereCall) = (h, hc)
     }
 
-    /// What happens when a call completes (its resumed line, or right after a one-line call).
+    /// What happens when a call completes (its resumed line, or right after
+    /// a one-line call): a call that takes effect at its end does so now
+    /// (unless the log brought it forward), and a futex wait is checked.
     mutating func completed(_ c: StraceCall) throws {
-        guard LinuxCalls.kind(of: c) == .futex, let t = threadOf[c.pid] else { return }
-        try futexCompleted(c, t)
+        guard let t = threadOf[c.pid] else { return }
+        let kind = LinuxCalls.kind(of: c)
+        if let d = deferredEffects[t], d.start == c.start {
+            deferredEffects[t] = nil
+            try effect(c, t, kind)
+        }
+        if kind == .futex { try futexCompleted(c, t) }
     }
 
     // MARK: Issuing calls
