@@ -184,7 +184,7 @@ struct ReplayCommand: ParsableCommand {
         f += ", \"mismatches\": [\(report.mismatches.map { m in "{\"file\": \(q(m.location.file)), \"line\": \(m.location.line), \"call\": \(q(m.call)), \"reason\": \(q(m.reason))}" }.joined(separator: ", "))]"
         f += ", \"unmodeled\": {\(unmodeled.map { "\(q($0.key)): \($0.value)" }.joined(separator: ", "))}"
         f += ", \"skipped\": [\(log.skipped.map { q($0.description) }.joined(separator: ", "))]"
-        f += ", \"seconds\": \(String(format: "%.3f", seconds))}"
+        f += ", \"seconds\": \(String(format: "%.3f", seconds))"
         if !json {
             let u = report.configuration.map { c in
                 "\(c.sandboxes) sandboxes, \(c.threads.count) threads, \(c.slotsPerSandbox) slots and \(c.pagesPerSandbox) pages per sandbox, \(c.notifications) notifications, \(c.frames) frames"
