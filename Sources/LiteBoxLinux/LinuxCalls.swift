@@ -51,8 +51,12 @@ enum LinuxCalls {
         case read
         /// Writes: needs `W` (`signal` on the capability).
         case write
-        /// Needs an open descriptor, whatever its mode (a rightless derivation from it).
-        case any
+        /// Input or output of another kind (`lseek`, `ioctl`, `fsync`, ...):
+        /// needs `R` or `W`, which an `O_PATH` descriptor lacks (Linux: `EBADF`).
+        case io
+        /// Needs an open descriptor of any mode, `O_PATH` included (`fstat`,
+        /// `fchdir`, a directory for `*at` lookups): a rightless derivation from it.
+        case open
     }
 
     static let paths: Set<String> = [
@@ -76,9 +80,11 @@ enum LinuxCalls {
         "write", "writev", "pwrite64", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg", "ftruncate",
         "fallocate",
     ]
+    /// Uses of an open descriptor of any mode, `O_PATH` included.
+    static let openUses: Set<String> = ["fstat", "fstatfs", "fstatfs64", "fchdir"]
     static let uses: Set<String> = [
-        "fstat", "fstatfs", "fstatfs64", "lseek", "_llseek", "ioctl", "fsync", "fdatasync", "flock", "fchmod",
-        "fchown", "fchdir", "fadvise64", "connect", "bind", "listen", "getsockname", "getpeername", "setsockopt",
+        "lseek", "_llseek", "ioctl", "fsync", "fdatasync", "flock", "fchmod",
+        "fchown", "fadvise64", "connect", "bind", "listen", "getsockname", "getpeername", "setsockopt",
         "getsockopt", "shutdown", "readahead", "fgetxattr", "flistxattr", "fsetxattr", "fremovexattr", "syncfs",
         "inotify_add_watch", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "sync_file_range",
         "fanotify_mark", "timerfd_settime", "timerfd_gettime",
@@ -137,12 +143,13 @@ enum LinuxCalls {
         case "exit": return .exit
         case "exit_group": return .exitGroup
         case "set_tid_address": return .setTidAddress
-        case "sendfile", "sendfile64", "splice", "copy_file_range", "tee": return .fd(.any)
+        case "sendfile", "sendfile64", "splice", "copy_file_range", "tee": return .fd(.io)
         default:
             if creators.contains(name) { return .create }
             if reads.contains(name) { return .fd(.read) }
             if writes.contains(name) { return .fd(.write) }
-            if uses.contains(name) { return .fd(.any) }
+            if openUses.contains(name) { return .fd(.open) }
+            if uses.contains(name) { return .fd(.io) }
             if paths.contains(name) { return .path }
             return .unmodeled
         }
@@ -154,11 +161,20 @@ enum LinuxCalls {
         switch c.name {
         case "close": return descriptor(c.args.first) == fd
         case "close_range":
-            guard let first = c.args.first?.intValue, let last = c.args.dropFirst().first?.intValue,
+            guard let first = c.args.first?.intValue, let last = unsignedValue(c.args.dropFirst().first),
                   !has(c.args.dropFirst(2).first, "CLOSE_RANGE_CLOEXEC", bit: 4) else { return false }
             return Int64(fd) >= first && UInt64(fd) <= UInt64(bitPattern: last)
         default: return false
         }
+    }
+
+    /// An unsigned argument: its integer, or the all-ones value for strace's
+    /// `~0U`-style spelling (`close_range(3, ~0U, 0)`).
+    static func unsignedValue(_ v: StraceValue?) -> Int64? {
+        guard let v else { return nil }
+        if let n = v.intValue { return n }
+        if case .raw(let s) = v, s.hasPrefix("~0") { return -1 }
+        return nil
     }
 
     /// The descriptors call `c` created, by Linux's result.

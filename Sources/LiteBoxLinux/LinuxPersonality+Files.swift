@@ -24,22 +24,23 @@ extension Personality {
     /// Checks that `fd` may be used with `access` by thread `t`, through the
     /// specification: `poll` (needs `R`), `signal` (needs `W`), or a rightless
     /// `cap_copy` into the probe slot and its `cap_delete` (needs an open
-    /// descriptor). Returns the LiteBox error, nil when allowed. A number
-    /// outside the descriptor slots is refused without a call (`EBADF`), unless
-    /// Linux used it successfully: then the table is too small and the replay
-    /// restarts with more slots.
-    mutating func check(_ fd: Int, _ access: LinuxCalls.Access, by t: Int, linuxOK: Bool) throws -> SpecError? {
-        if fd < 0 { return .invalidSlot }
+    /// descriptor, `.open`), or `poll` and then `signal` (needs `R` or `W`,
+    /// `.io`: what an `O_PATH` descriptor lacks). Returns the LiteBox error,
+    /// nil when allowed. A negative number, or one beyond the descriptor
+    /// slots, is refused without a call (`EBADF`): the table grows whenever
+    /// Linux creates a descriptor beyond it, so such a number was never
+    /// created in the log.
+    mutating func check(_ fd: Int, _ access: LinuxCalls.Access, by t: Int, for c: StraceCall) throws -> SpecError? {
+        if fd < 0 || fd >= sizes.fdSlots { return .invalidSlot }
         // Linux refused the descriptor while another thread's close of it was in flight: it was closed by then.
-        if !linuxOK { try applyInFlight(process: process(of: t), where: { LinuxCalls.closes($0, fd) }) }
-        if fd >= sizes.fdSlots {
-            if linuxOK { throw PoolExhausted(pool: .fdSlots) }
-            return .invalidSlot
-        }
+        if c.errno == "EBADF" { try applyInFlight(process: process(of: t), where: { LinuxCalls.closes($0, fd) }) }
         switch access {
         case .read: return issue(.poll(t, ntfn: fd)).error
         case .write: return issue(.signal(t, ntfn: fd)).error
-        case .any:
+        case .io:
+            let e = issue(.poll(t, ntfn: fd)).error
+            return e == .insufficientRights ? issue(.signal(t, ntfn: fd)).error : e
+        case .open:
             let o = issue(.capCopy(t, src: fd, dst: probeSlot, rights: []))
             if o.error == nil { expect(issue(.capDelete(t, slot: probeSlot)), 0, "cap_delete of the probe slot") }
             return o.error
@@ -75,7 +76,7 @@ extension Personality {
     /// empty path with `AT_EMPTY_PATH` is a use of the descriptor itself.
     mutating func lookup(_ c: StraceCall, _ t: Int) throws {
         if let fd = LinuxCalls.descriptor(Personality.directoryArgument(c)) {
-            let e = try check(fd, .any, by: t, linuxOK: Personality.succeeded(c))
+            let e = try check(fd, .open, by: t, for: c)
             compareDescriptor(fd, e, c)
         } else {
             expect(issue(.poll(t, ntfn: directorySlot)), 0, "poll of the directory capability")
@@ -115,13 +116,13 @@ extension Personality {
         case "creat": rights = .write
         case "accept", "accept4":
             if let fd = LinuxCalls.descriptor(c.args.first) {
-                let e = try check(fd, .any, by: t, linuxOK: Personality.succeeded(c))
+                let e = try check(fd, .open, by: t, for: c)
                 compareDescriptor(fd, e, c)
             }
         case "signalfd", "signalfd4":
             // An existing descriptor is modified, not created.
             if let fd = c.args.first?.intValue, fd >= 0 {
-                let e = try check(Int(fd), .any, by: t, linuxOK: Personality.succeeded(c))
+                let e = try check(Int(fd), .open, by: t, for: c)
                 compareDescriptor(Int(fd), e, c)
                 return
             }
@@ -145,6 +146,7 @@ extension Personality {
         }
         var taken: Set<Int> = []
         for (fd, rights) in created {
+            guard fd >= 0 else { mismatch("Linux returned a negative descriptor \(fd) as a success"); continue }
             guard fd < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots) }
             try freeIfClosing(fd, t)
             guard let lowest = (0..<sizes.fdSlots).first(where: { capType(sb, $0) == 0 && !taken.contains($0) }) else {
@@ -167,7 +169,7 @@ extension Personality {
     /// empty slot (dup) or the named one, closed first if open (dup2, dup3).
     mutating func duplicate(_ c: StraceCall, _ t: Int) throws {
         guard let old = LinuxCalls.descriptor(c.args.first) else { return }
-        let e = try check(old, .any, by: t, linuxOK: Personality.succeeded(c))
+        let e = try check(old, .open, by: t, for: c)
         compareDescriptor(old, e, c)
         guard let r = c.returnValue, e == nil else { return }
         let new = Int(r)
@@ -183,31 +185,30 @@ extension Personality {
     /// closing whatever is at `new` first.
     mutating func place(copyOf old: Int, at new: Int, lowestFrom: Int?, _ t: Int, cloexec: Bool) throws {
         let sb = sandbox(of: t)
+        guard new >= 0 else { mismatch("Linux returned a negative descriptor \(new) as a success"); return }
         guard new < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots) }
         if let from = lowestFrom {
             try freeIfClosing(new, t)
-            guard let lowest = lowestFree(sb, from ..< sizes.fdSlots) else { throw PoolExhausted(pool: .fdSlots) }
+            // Linux allocated `new` ≥ `from`; a start beyond the table would have needed a larger one.
+            guard from <= new, let lowest = lowestFree(sb, from ..< sizes.fdSlots) else {
+                if from > new { mismatch("Linux returned fd \(new), below the requested minimum \(from)") ; return }
+                throw PoolExhausted(pool: .fdSlots)
+            }
             if lowest != new { mismatch("LiteBox would allocate fd \(lowest), Linux returned fd \(new)") }
         }
         if old == new { return }
         if capType(sb, new) != 0 {
             if lowestFrom != nil { mismatch("fd \(new) is still open in LiteBox"); return }
-            expect(issue(.capDelete(t, slot: new)), 0, "cap_delete of the replaced descriptor")
+            expect(delete(t, new), 0, "cap_delete of the replaced descriptor")
         }
-        expect(issue(.capCopy(t, src: old, dst: new, rights: .all)), 0, "cap_copy of the duplicated descriptor")
+        copy(t, old, to: new, "cap_copy of the duplicated descriptor")
         if cloexec { processes[process(of: t)].cloexec.insert(new) } else { processes[process(of: t)].cloexec.remove(new) }
     }
 
     /// close: `cap_delete` of the slot (`EBADF` when it is empty).
     mutating func close(_ c: StraceCall, _ t: Int) throws {
         guard let fd = LinuxCalls.descriptor(c.args.first) else { return }
-        let e: SpecError?
-        if fd < 0 || fd >= sizes.fdSlots {
-            if Personality.succeeded(c) { throw PoolExhausted(pool: .fdSlots) }
-            e = .invalidSlot
-        } else {
-            e = issue(.capDelete(t, slot: fd)).error
-        }
+        let e = fd < 0 || fd >= sizes.fdSlots ? .invalidSlot : delete(t, fd).error
         compareDescriptor(fd, e, c)
         processes[process(of: t)].cloexec.remove(fd)
     }
@@ -217,7 +218,7 @@ extension Personality {
     /// the range.
     mutating func closeRange(_ c: StraceCall, _ t: Int) throws {
         guard Personality.succeeded(c), let first = c.args.first?.intValue,
-              let last = c.args.dropFirst().first?.intValue else { return }
+              let last = LinuxCalls.unsignedValue(c.args.dropFirst().first) else { return }
         let sb = sandbox(of: t)
         let markOnly = LinuxCalls.has(c.args.dropFirst(2).first, "CLOSE_RANGE_CLOEXEC", bit: 4)
         let upper = UInt64(bitPattern: last) >= UInt64(sizes.fdSlots) ? sizes.fdSlots - 1 : Int(last)
@@ -226,7 +227,7 @@ extension Personality {
             if markOnly {
                 processes[process(of: t)].cloexec.insert(fd)
             } else {
-                expect(issue(.capDelete(t, slot: fd)), 0, "cap_delete in close_range")
+                expect(delete(t, fd), 0, "cap_delete in close_range")
                 processes[process(of: t)].cloexec.remove(fd)
             }
         }
@@ -239,12 +240,12 @@ extension Personality {
         case "sendfile", "sendfile64": uses = [(c.args.first, .write), (c.args.dropFirst().first, .read)]
         case "splice", "copy_file_range": uses = [(c.args.first, .read), (c.args.dropFirst(2).first, .write)]
         case "tee": uses = [(c.args.first, .read), (c.args.dropFirst().first, .write)]
-        case "epoll_ctl": uses = [(c.args.first, .any), (c.args.dropFirst(2).first, .any)]
+        case "epoll_ctl": uses = [(c.args.first, .io), (c.args.dropFirst(2).first, .io)]
         default: uses = [(c.args.first, access)]
         }
         for (arg, access) in uses {
             guard let fd = LinuxCalls.descriptor(arg) else { continue }
-            let e = try check(fd, access, by: t, linuxOK: Personality.succeeded(c))
+            let e = try check(fd, access, by: t, for: c)
             compareDescriptor(fd, e, c)
         }
     }
@@ -254,7 +255,7 @@ extension Personality {
     /// command checks the descriptor.
     mutating func fcntl(_ c: StraceCall, _ t: Int) throws {
         guard let fd = LinuxCalls.descriptor(c.args.first) else { return }
-        let e = try check(fd, .any, by: t, linuxOK: Personality.succeeded(c))
+        let e = try check(fd, .open, by: t, for: c)
         compareDescriptor(fd, e, c)
         guard e == nil, let cmd = c.args.dropFirst().first else { return }
         let raw = LinuxCalls.numericPart(cmd)

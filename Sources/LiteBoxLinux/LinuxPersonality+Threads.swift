@@ -34,8 +34,6 @@ extension Personality {
         guard !started.contains(t) else { return }
         started.insert(t)
         expect(issue(.spawn(Personality.hostThread, slot: hostThreadCaps + t)), 0, "host spawn of t\(t)")
-        let p = process(of: t)
-        processes[p].threads.append(t)
     }
 
     /// The LiteBox state of thread `t`.
@@ -99,11 +97,9 @@ extension Personality {
             let pte = Rights(rawValue: cell(L.pteRights, sb * L.pagesPerSandbox + region.page))
             if region.shared {
                 transfer(slot: region.slot, from: t, to: child)
-                frameUsers[capObject(sb, region.slot)] += 1
             } else {
                 guard let frame = freeFrames.popLast() else { throw PoolExhausted(pool: .frames) }
                 grant(hostSlot: hostFrames + frame, rights: capRights(sb, region.slot), to: child, slot: region.slot)
-                frameUsers[frame] += 1
             }
             expect(issue(.map(child, slot: region.slot, page: region.page, rights: pte)), 0,
                    "map of an inherited region")
@@ -120,9 +116,10 @@ extension Personality {
         for other in processes[p].threads where other != t { try endThread(other) }
         processes[p].threads = [t]
         for fd in processes[p].cloexec.sorted() where capType(sandbox(of: t), fd) != 0 {
-            expect(issue(.capDelete(t, slot: fd)), 0, "cap_delete of a close-on-exec descriptor")
+            expect(delete(t, fd), 0, "cap_delete of a close-on-exec descriptor")
         }
         processes[p].cloexec = []
+        clearTid[t] = nil
         try dropObjects(t)
     }
 
@@ -131,7 +128,7 @@ extension Personality {
         let p = process(of: t)
         try removeRange(t, 0, UInt64.max)
         for slot in processes[p].futexes.values.sorted() {
-            expect(issue(.capDelete(t, slot: slot)), 0, "cap_delete of a futex notification")
+            expect(delete(t, slot), 0, "cap_delete of a futex notification")
         }
         processes[p].futexes = [:]
         processes[p].regions = []
@@ -141,6 +138,9 @@ extension Personality {
     /// Ends thread `other` on behalf of its process (exit_group, execve): it
     /// is woken if it waits, then exits.
     mutating func endThread(_ other: Int) throws {
+        // Whatever the thread had in flight ends with it.
+        deferredEffects[other] = nil
+        pendingCompletion[other] = nil
         guard started.contains(other), threadState(other) != .inactive else { return }
         if threadState(other) == .blockedNotify { wake(other) }
         expect(issue(.exit(other)), 0, "exit of t\(other)")
@@ -187,7 +187,7 @@ extension Personality {
     mutating func release(_ t: Int) throws {
         let sb = sandbox(of: t)
         for fd in 0..<sizes.fdSlots where capType(sb, fd) != 0 {
-            expect(issue(.capDelete(t, slot: fd)), 0, "cap_delete of a descriptor at exit")
+            expect(delete(t, fd), 0, "cap_delete of a descriptor at exit")
         }
         processes[process(of: t)].cloexec = []
         try dropObjects(t)

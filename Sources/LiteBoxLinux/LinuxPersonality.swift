@@ -141,9 +141,12 @@ struct Sizes: Sendable {
             default: break
             }
         }
-        notifications = 8 + 2 * creates
-        frames = 16 + 2 * memory
-        objectSlots = min(512, 16 + 2 * memory)
+        // Objects return to the pools when released, so the peak is usually
+        // far below the number of calls that create them; a pool that runs
+        // out doubles (and the replay restarts).
+        notifications = 8 + min(2 * creates, 120)
+        frames = 16 + min(2 * memory, 240)
+        objectSlots = 16 + min(2 * memory, 240)
     }
 
     /// Doubles `pool`.
@@ -206,10 +209,14 @@ struct Personality {
     let hostThreadCaps = 1, hostNotifications: Int, hostFrames: Int
     var hostStage: Int { C - 1 }
 
-    /// Linux tid -> LiteBox thread; LiteBox thread -> process index.
+    /// Who is who (`Cast`), and as of the current event: Linux tid ->
+    /// LiteBox thread, LiteBox thread -> process (-1 for the host).
+    let cast: Cast
     var threadOf: [Int: Int] = [:]
-    var processOfThread: [Int] = []
-    var processes: [Process] = []
+    var processOfThread: [Int]
+    var processes: [Process]
+    /// The thread running from the start, until its start is applied.
+    var initiallyRunning = -1
     /// Threads started in LiteBox (spawned, or running from the start).
     var started: Set<Int> = []
     /// The clear-tid futex address of each LiteBox thread (`set_tid_address`, `CLONE_CHILD_CLEARTID`).
@@ -223,8 +230,12 @@ struct Personality {
     var liteboxWoken: [Int: UInt64] = [:]
     /// Wakes LiteBox gave to threads whose Linux wait then ended without one, per futex word.
     var spentWakes: [FutexKey: Int] = [:]
-    /// Host pools.
-    var nextNotification = 4
+    /// Host pools: the objects no process holds a capability to, and how many
+    /// capabilities processes hold to each (an object returns to its pool
+    /// when the last one is deleted). Notification 0 (the directory) and the
+    /// first process's stdio (1, 2, 3) are never in the pool.
+    var freeNotifications: [Int]
+    var notificationUsers: [Int]
     var freeFrames: [Int]
     var frameUsers: [Int]
     /// Where the call being translated is, for reports.
@@ -236,38 +247,11 @@ struct Personality {
     init(log: StraceLog, sizes: Sizes) throws {
         self.log = log
         self.sizes = sizes
-        // Threads and processes, from the clone calls (a child of a clone
-        // with CLONE_THREAD joins its parent's process; any other child, and
-        // any pid seen without a visible parent, is a new process).
-        // LiteBox thread 0 is the host's (process -1: the host is no process).
-        var threadOf: [Int: Int] = [:]
-        var processOfThread = [-1]
-        var processCount = 0
-        func thread(_ tid: Int, process: Int?) -> Int {
-            if let t = threadOf[tid] { return t }
-            let p = process ?? { processCount += 1; return processCount - 1 }()
-            threadOf[tid] = processOfThread.count
-            processOfThread.append(p)
-            return processOfThread.count - 1
-        }
-        for c in log.calls {
-            let parent = thread(c.pid, process: nil)
-            if LinuxCalls.kind(of: c.name) == .clone, let child = c.returnValue, child > 0 {
-                let sameProcess = LinuxCalls.cloneFlags(c).contains("CLONE_THREAD")
-                _ = thread(Int(child), process: sameProcess ? processOfThread[parent] : nil)
-            }
-        }
-        for e in log.events {
-            switch e {
-            case .exited(let pid, _, _), .killed(let pid, _, _, _), .signal(let pid, _, _, _): _ = thread(pid, process: nil)
-            default: break
-            }
-        }
-        if processCount == 0 { processCount = 1; threadOf[0] = 1; processOfThread.append(0) }
-        self.threadOf = threadOf
-        self.processOfThread = processOfThread
-        self.processes = (0..<processCount).map { Process(sandbox: $0 + 1) }
-        let threads = processOfThread.count
+        let cast = Cast(log)
+        self.cast = cast
+        processes = cast.sandboxOfProcess.map { Process(sandbox: $0) }
+        let threads = cast.sandboxOfThread.count
+        processOfThread = Array(repeating: -1, count: threads)
 
         hostNotifications = hostThreadCaps + threads
         hostFrames = hostNotifications + sizes.notifications
@@ -275,6 +259,9 @@ struct Personality {
         C = max(hostSlots, sizes.fdSlots + sizes.objectSlots + 3)
         freeFrames = Array((0..<sizes.frames).reversed())
         frameUsers = Array(repeating: 0, count: sizes.frames)
+        freeNotifications = Array((4..<max(4, sizes.notifications)).reversed())
+        notificationUsers = Array(repeating: 0, count: sizes.notifications)
+        for n in 1...3 where n < sizes.notifications { notificationUsers[n] = 1 }
 
         // The initial state: the host's capabilities, each process's
         // directory and endpoint capabilities, the first process's stdio,
@@ -294,8 +281,7 @@ struct Personality {
             caps.append(.init(at: Ref(sandbox: 0, slot: hostFrames + f), type: .frame, object: f, rights: [.read, .write]))
         }
         let C = self.C
-        for p in 0..<processCount {
-            let sb = p + 1
+        for sb in 1..<cast.sandboxes {
             caps.append(.init(at: Ref(sandbox: sb, slot: C - 1), type: .endpoint, object: 0, rights: .all,
                               parent: Ref(sandbox: 0, slot: 0)))
             caps.append(.init(at: Ref(sandbox: sb, slot: C - 2), type: .notification, object: 0, rights: .read,
@@ -306,12 +292,14 @@ struct Personality {
             caps.append(.init(at: Ref(sandbox: 1, slot: fd), type: .notification, object: 1 + fd,
                               rights: [.read, .write], parent: Ref(sandbox: 0, slot: hostNotifications + 1 + fd)))
         }
-        let firstThread = threadOf[log.calls.first?.pid ?? 0] ?? 1
-        let sandboxOf = self.processOfThread.map { $0 + 1 }
+        // The first thread of the log runs from the start; every other is spawned.
+        let first = cast.starts.keys.min().flatMap { cast.starts[$0]?.first }
+        let firstThread = first?.thread ?? -1
+        let sandboxOfThread = cast.sandboxOfThread
         let config = Configuration(
-            name: "linux", sandboxes: processCount + 1, slotsPerSandbox: C,
+            name: "linux", sandboxes: cast.sandboxes, slotsPerSandbox: C,
             pagesPerSandbox: sizes.objectSlots, endpoints: 1, notifications: sizes.notifications, frames: sizes.frames,
-            threads: (0..<threads).map { .init(sandbox: sandboxOf[$0], running: $0 == 0 || $0 == firstThread) },
+            threads: (0..<threads).map { .init(sandbox: sandboxOfThread[$0], running: $0 == 0 || $0 == firstThread) },
             capabilities: caps)
         do { try config.validate() } catch {
             throw LinuxReplay.Failure(description: "the log needs a universe beyond the specification's limits: \(error)")
@@ -319,14 +307,28 @@ struct Personality {
         lock = Lockstep(config)
         report.configuration = config
         started = [0, firstThread]
-        processes[self.processOfThread[firstThread]].threads = [firstThread]
+        initiallyRunning = firstThread
+    }
+
+    /// Thread starts at event `i` (see `Cast`): from now on the tid is this
+    /// LiteBox thread, of this process, and it is spawned at its first call
+    /// (unless it is the thread that runs from the start).
+    mutating func applyStarts(at i: Int) {
+        for s in cast.starts[i] ?? [] {
+            threadOf[s.tid] = s.thread
+            processOfThread[s.thread] = s.process
+            processes[s.process].threads.append(s.thread)
+            clearTid[s.thread] = nil
+            if s.thread == initiallyRunning { initiallyRunning = -1 } else { started.remove(s.thread) }
+        }
     }
 
     // MARK: Replay
 
     /// Replays every event of the log.
     mutating func replay() throws {
-        for e in log.events {
+        for (i, e) in log.events.enumerated() {
+            applyStarts(at: i)
             switch e {
             case .call(let c):
                 report.calls += 1
@@ -368,6 +370,9 @@ struct Personality {
         try ensureStarted(t)
         try ensureRunning(t)
         if kind == .path { report.pathLookups += 1 }
+        // A call the log cut off before it returned (no result) takes no
+        // effect, except a futex wait: its thread waits for good.
+        if c.result == .none && !(kind == .futex && LinuxCalls.futexOperation(c) == .wait) { return }
         if c.end != nil && Personality.takesEffectAtEnd(c, kind) {
             deferredEffects[t] = c
             return
@@ -424,6 +429,8 @@ struct Personality {
     mutating func applyInFlight(process p: Int, where matches: (StraceCall) -> Bool, untilWoken woken: Int? = nil) throws {
         for (t, c) in deferredEffects.sorted(by: { $0.key < $1.key }) where process(of: t) == p && matches(c) {
             if let w = woken, threadState(w) != .blockedNotify { return }
+            // An effect applied meanwhile (by a nested call) is not applied again.
+            guard deferredEffects[t]?.start == c.start else { continue }
             deferredEffects[t] = nil
             let (h, hc) = (here, hereCall)
             here = c.start
@@ -500,6 +507,7 @@ struct Personality {
         expect(issue(.capCopy(h, src: hostSlot, dst: hostStage, rights: rights)), 0, "host cap_copy")
         expect(issue(.send(h, ep: 0, msg: 0, grant: hostStage)), 1, "host send")
         expect(issue(.recv(t, ep: endpointSlot, into: slot)), 0, "recv of a granted capability")
+        held(sandbox(of: t), slot)
         expect(issue(.capDelete(h, slot: hostStage)), 0, "host cap_delete of the staging slot")
     }
 
@@ -509,13 +517,49 @@ struct Personality {
     mutating func transfer(slot: Int, from: Int, to: Int) {
         expect(issue(.send(from, ep: endpointSlot, msg: 0, grant: slot)), 1, "send with grant to the child")
         expect(issue(.recv(to, ep: endpointSlot, into: slot)), 0, "child recv of an inherited capability")
+        held(sandbox(of: to), slot)
+    }
+
+    /// Thread `t` derives a copy of the capability in `src` into `dst` (same rights).
+    mutating func copy(_ t: Int, _ src: Int, to dst: Int, _ what: String) {
+        expect(issue(.capCopy(t, src: src, dst: dst, rights: .all)), 0, what)
+        held(sandbox(of: t), dst)
+    }
+
+    /// Counts a new capability in `slot` of `sandbox` to its object.
+    mutating func held(_ sandbox: Int, _ slot: Int) {
+        let object = capObject(sandbox, slot)
+        switch CapType(rawValue: capType(sandbox, slot)) {
+        case .notification? where object > 0: notificationUsers[object] += 1
+        case .frame?: frameUsers[object] += 1
+        default: break
+        }
+    }
+
+    /// Thread `t` deletes the capability in `slot` of its sandbox; its object
+    /// returns to the host's pool when no process holds it any more. Returns
+    /// the outcome (`emptySlot` when there was none).
+    @discardableResult
+    mutating func delete(_ t: Int, _ slot: Int) -> Outcome<UInt32> {
+        let sb = sandbox(of: t)
+        let type = CapType(rawValue: capType(sb, slot)), object = capObject(sb, slot)
+        let o = issue(.capDelete(t, slot: slot))
+        guard o.error == nil else { return o }
+        switch type {
+        case .notification? where object > 0:
+            notificationUsers[object] -= 1
+            if notificationUsers[object] == 0 { freeNotifications.append(object) }
+        case .frame?:
+            frameUsers[object] -= 1
+            if frameUsers[object] == 0 { freeFrames.append(object) }
+        default: break
+        }
+        return o
     }
 
     /// A fresh notification from the host pool, handed to `t` at `slot`.
     mutating func newNotification(rights: Rights, to t: Int, slot: Int) throws(PoolExhausted) {
-        guard nextNotification < sizes.notifications else { throw PoolExhausted(pool: .notifications) }
-        let n = nextNotification
-        nextNotification += 1
+        guard let n = freeNotifications.popLast() else { throw PoolExhausted(pool: .notifications) }
         grant(hostSlot: hostNotifications + n, rights: rights, to: t, slot: slot)
     }
 

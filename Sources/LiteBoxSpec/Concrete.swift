@@ -4,7 +4,7 @@
 
 /// The concrete interpretation: `Bool`, `UInt32`, and a flat `[UInt32]` store.
 public enum Concrete: SpecDomain {
-    /// Whole-word set equations: quadratic rather than cubic in the slots.
+    /// Whole-word set equations: slots² × ⌈slots/32⌉ word operations rather than slots³ bit tests.
     @inlinable public static var prefersWordEquations: Bool { true }
 
     public typealias Bit = Bool

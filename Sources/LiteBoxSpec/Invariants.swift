@@ -208,7 +208,8 @@ extension Spec {
     /// Two statements of the same condition, chosen by the interpretation
     /// (`SpecDomain.prefersWordEquations`): whole words (`D[a]` equals the
     /// union of its children and their sets, and `a ∉ D[a]`), which a
-    /// concrete run evaluates in time quadratic in the slots; and bit by bit
+    /// concrete run evaluates in slots² × ⌈slots/32⌉ word operations (32
+    /// times fewer than bits); and bit by bit
     /// (bit `x` of `D[a]` is set iff `x` is a child of `a` or bit `x` of some
     /// child's set is, and bit `a` is clear), cubic to evaluate but much
     /// easier for SMT solvers: the word form needed over a minute per

@@ -169,7 +169,7 @@ extension Spec {
             let other = k(sb) != caller
             let capsOK = D.all(L.slotsPerSandbox) { slot in
                 let g = sb * L.slotsPerSandbox + slot
-                // The capability proper: type, object, rights, badge (tables 0..<4) and mapping (table 6).
+                // The capability proper: type, object, rights, badge (tables 0..<4) and mapping.
                 let unchanged = D.all(4) { j in get(pre, L.slotTable(j), at: g) == get(post, L.slotTable(j), at: g) }
                     && get(pre, L.capMapping, at: g) == get(post, L.capMapping, at: g)
                 let wasRevoked = contains(revoked, slot: g) && get(post, L.capType, at: g) == 0

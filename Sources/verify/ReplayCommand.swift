@@ -66,6 +66,13 @@ struct ReplayCommand: ParsableCommand {
                 item = try replayStrace(file, inputs: try straceSet(file))
             } else {
                 let text = try read(file)
+                let meaningful = text.split(separator: "\n").contains { line in
+                    let t = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+                    return !t.isEmpty && !t.hasPrefix("#")
+                }
+                guard meaningful else {
+                    throw VerifyFailure(status: 2, message: "error: \(file): empty: neither a LiteBox trace (no 'litebox-trace 1' header) nor strace output")
+                }
                 if Trace.isTrace(text) {
                     item = try replayTrace(file, text)
                 } else {
@@ -80,7 +87,7 @@ struct ReplayCommand: ParsableCommand {
         if json {
             print("{\"files\": [\(jsonItems.joined(separator: ", "))], \"calls\": \(total), \"seconds\": \(String(format: "%.3f", seconds)), \"verdict\": \(jsonQuoted(failedFiles == 0 ? "agree" : "diverge"))}")
         } else {
-            print("replayed \(total) calls from \(files.count) file(s) in \(String(format: "%.3f", seconds)) s: \(failedFiles == 0 ? "no divergence" : "\(failedFiles) file(s) diverge")")
+            print("replayed \(total) calls from \(files.count) file(s) in \(String(format: "%.3f", seconds)) s: \(failedFiles == 0 ? "no divergence" : "\(failedFiles) file(s) diverge or differ from Linux")")
         }
         if failedFiles > 0 { throw VerifyFailure(status: 1, message: "") }
     }

@@ -116,6 +116,54 @@ func reasons(_ r: LinuxReplay.Report) -> [String] { r.mismatches.map { "\($0.loc
         #expect(r.divergences.isEmpty)
     }
 
+    @Test func pathOnlyDescriptorsOpenButDoNoInputOrOutput() throws {
+        let r = try replayStrace("""
+            openat(AT_FDCWD, "/f", O_RDONLY|O_PATH) = 3
+            fstat(3, {st_mode=S_IFREG|0644, st_size=1, ...}) = 0
+            newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=1, ...}, AT_EMPTY_PATH) = 0
+            lseek(3, 0, SEEK_SET) = -1 EBADF (Bad file descriptor)
+            read(3, "", 1) = -1 EBADF (Bad file descriptor)
+            mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) = -1 EBADF (Bad file descriptor)
+            openat(AT_FDCWD, "/g", O_WRONLY) = 4
+            mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 4, 0) = -1 EACCES (Permission denied)
+            close_range(3, ~0U, 0) = 0
+            read(4, "", 1) = -1 EBADF (Bad file descriptor)
+            """)
+        #expect(reasons(r) == [])
+        #expect(r.divergences.isEmpty)
+    }
+
+    @Test func descriptorsLiteBoxNeverSawAreDifferencesNotGrowth() throws {
+        let r = try replayStrace("""
+            read(5000, "", 1) = 0
+            close(-1) = 0
+            openat(AT_FDCWD, "/f", O_RDONLY) = -7
+            """)
+        #expect(reasons(r) == [
+            "1: LiteBox refuses fd 5000 (invalidSlot) but Linux accepted it",
+            "2: LiteBox refuses fd -1 (invalidSlot) but Linux accepted it",
+            "3: Linux returned a negative descriptor -7 as a success",
+        ])
+        #expect(r.restarts == 0)
+    }
+
+    @Test func objectsAndSandboxesAreRecycled() throws {
+        var lines: [String] = []
+        for _ in 0..<300 { lines += ["1 openat(AT_FDCWD, \"/f\", O_RDONLY) = 3", "1 close(3) = 0"] }
+        for k in 0..<100 {
+            lines += ["1 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f00) = \(100 + k)",
+                      "\(100 + k) write(1, \"x\", 1) = 1", "\(100 + k) exit_group(0) = ?", "\(100 + k) +++ exited with 0 +++"]
+        }
+        // pid 100 again: Linux reused it for a new process.
+        lines += ["1 clone(child_stack=NULL, flags=SIGCHLD) = 100", "100 write(1, \"x\", 1) = 1", "100 exit_group(0) = ?"]
+        let r = try replayStrace(lines.joined(separator: "\n"))
+        #expect(reasons(r) == [])
+        #expect(r.divergences.isEmpty)
+        let config = try #require(r.configuration)
+        #expect(config.sandboxes == 3 && config.threads.count == 3)
+        #expect(config.notifications < 300)
+    }
+
     @Test func aTableTooSmallIsEnlargedAndTheReplayRestarts() throws {
         var lines: [String] = []
         for fd in 3..<70 { lines.append("openat(AT_FDCWD, \"/f\(fd)\", O_RDONLY) = \(fd)") }

@@ -35,14 +35,14 @@ struct Recording: Sendable, CustomStringConvertible {
 @Suite struct StraceReplayTests {
     /// The committed recordings (everything in Tests/Traces/strace that is not malformed-*).
     static let recordings: [Recording] = [
-        Recording(name: "ls-root.strace", calls: 296, modeled: 291, liteboxCalls: 716),
-        Recording(name: "cat-hostname.strace", calls: 119, modeled: 114, liteboxCalls: 389),
+        Recording(name: "ls-root.strace", calls: 296, modeled: 291, liteboxCalls: 707),
+        Recording(name: "cat-hostname.strace", calls: 119, modeled: 114, liteboxCalls: 388),
         Recording(name: "cat-nonexistent.strace", calls: 118, modeled: 113, liteboxCalls: 377),
-        Recording(name: "sh-pipeline.strace", calls: 349, modeled: 313, liteboxCalls: 1245),
-        Recording(name: "python-mmap.strace", calls: 1116, modeled: 963, liteboxCalls: 2604),
-        Recording(name: "python-threads.ff", calls: 561, modeled: 450, liteboxCalls: 1039),
+        Recording(name: "sh-pipeline.strace", calls: 349, modeled: 313, liteboxCalls: 1243),
+        Recording(name: "python-mmap.strace", calls: 1116, modeled: 963, liteboxCalls: 2465),
+        Recording(name: "python-threads.ff", calls: 561, modeled: 450, liteboxCalls: 984),
         Recording(name: "raw-true.strace", calls: 30, modeled: 26, liteboxCalls: 121),
-        Recording(name: "ttt-s8-head.strace", calls: 118, modeled: 113, liteboxCalls: 382),
+        Recording(name: "ttt-s8-head.strace", calls: 118, modeled: 113, liteboxCalls: 381),
     ]
 
     @Test func everyRecordingIsListed() throws {
