@@ -49,10 +49,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by the tests: test configurations, checked runs, an
+        // independent exhaustive explorer.
+        .target(name: "LiteBoxTestSupport", dependencies: ["LiteBoxSpec"], path: "Tests/LiteBoxTestSupport"),
         .testTarget(
             name: "Properties",
             dependencies: [
-                "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel", "StraceImport", "LiteBoxLinux",
+                "LiteBoxTestSupport", "LiteBoxSpec", "ModelCheck", "LiteBoxCheck", "LiteBoxKernel", "StraceImport", "LiteBoxLinux",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -7,6 +7,7 @@
 import Testing
 import LiteBoxCheck
 import LiteBoxSpec
+import LiteBoxTestSupport
 
 @Suite struct AgreementTests {
     /// Every reached state (up to `limit`, spread evenly over the list) ×

@@ -9,6 +9,7 @@
 import Foundation
 import Testing
 @testable import LiteBoxSpec
+import LiteBoxTestSupport
 
 @Suite("Configuration files")
 struct ConfigurationFileTests {

@@ -5,6 +5,7 @@
 
 import Testing
 import LiteBoxSpec
+import LiteBoxTestSupport
 
 @Suite struct ExhaustiveTests {
     /// Pinned distinct-state counts of `tiny` under `CallAlphabet.standard`:

@@ -12,6 +12,7 @@
 
 import Testing
 @testable import LiteBoxSpec
+import LiteBoxTestSupport
 
 @Suite struct InvariantViolationTests {
 

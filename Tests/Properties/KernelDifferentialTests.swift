@@ -9,6 +9,7 @@
 import Testing
 import LiteBoxSpec
 @testable import LiteBoxKernel
+import LiteBoxTestSupport
 
 // MARK: - Lockstep helpers
 
@@ -112,34 +113,6 @@ func randomLockstep(_ config: Configuration, seed: UInt64, steps: Int, kernel ma
         if outcome.succeeded { run.succeeded += 1 }
     }
     return run
-}
-
-/// The preset (or test configuration) called `name`.
-func preset(_ name: String) -> Configuration {
-    allPresets.first { $0.name == name }!
-}
-
-/// The names of `allPresets` (test arguments print readably).
-let allPresetNames = allPresets.map(\.name)
-
-/// Every state `spec` reaches within `depth` calls of the standard alphabet.
-func reachableStates(_ spec: ConcreteSpec, depth: Int) -> [ConcreteMemory] {
-    let calls = CallAlphabet.standard.calls(for: spec.config)
-    var seen: Set<ConcreteMemory> = [spec.initialState]
-    var all = [spec.initialState]
-    var frontier = all
-    for _ in 0..<depth {
-        var next: [ConcreteMemory] = []
-        for s in frontier {
-            for c in calls {
-                let (t, o) = spec.step(s, c)
-                if o.succeeded && seen.insert(t).inserted { next.append(t) }
-            }
-        }
-        all += next
-        frontier = next
-    }
-    return all
 }
 
 // MARK: - Differential tests on the presets

@@ -8,6 +8,7 @@ import LiteBoxCheck
 import LiteBoxKernel
 import LiteBoxSpec
 import ModelCheck
+import LiteBoxTestSupport
 
 /// One random call, as raw numbers decoded by `Configuration.decodeCall`.
 private let rawCall = zip(Gen.int(in: 0...19), Gen.int(in: 0...64), Gen.int(in: 0...64),

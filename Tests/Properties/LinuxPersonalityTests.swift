@@ -8,6 +8,7 @@ import Testing
 import LiteBoxLinux
 import LiteBoxSpec
 import StraceImport
+import LiteBoxTestSupport
 
 /// Replays strace text.
 func replayStrace(_ text: String, file: String = "synthetic.strace") throws -> LinuxReplay.Report {

@@ -7,6 +7,7 @@ import Testing
 import LiteBoxCheck
 import LiteBoxSpec
 import ModelCheck
+import LiteBoxTestSupport
 
 /// N bits, all clear at first; action `i` flips bit `i`. The states at
 /// distance exactly `k` from the start are the C(N, k) words with `k` bits

@@ -4,6 +4,7 @@
 import Testing
 import PropertyBased
 import LiteBoxSpec
+import LiteBoxTestSupport
 
 /// One random call, as raw numbers decoded by `Configuration.decodeCall`.
 private let rawCall = zip(Gen.int(in: 0...19), Gen.int(in: 0...64), Gen.int(in: 0...64),

@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 import LiteBoxSpec
+import LiteBoxTestSupport
 
 /// The corpus directory, found from this file's path.
 let traceDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
