@@ -21,11 +21,19 @@ import Foundation
 /// `+++ exited with N +++` or `+++ killed by SIGKILL [(core dumped)] +++`.
 /// Empty lines and strace's own messages (`strace: Process 12 attached`,
 /// present when strace wrote to stderr) are ignored. Any other line is an
-/// error. Output captured from stderr (`2> FILE` rather than `-o FILE`) can
-/// have strace's messages spliced into the middle of a line; such lines are
-/// malformed. In that form the first process's lines carry no pid while
-/// strace traces it alone and `[pid N]` once it has children, so a
-/// `<... resumed>` line is paired with a pending call of pid 0 (or, when it
+/// error, and so are: a value nested more than 256 levels deep (brackets,
+/// braces, parentheses, `name=`, `~`, flag sets, comments and `=>` each count
+/// a level); an integer that fits in no 64-bit integer (`99999999999999999999`:
+/// `integer out of range`); a malformed or out-of-range timestamp
+/// (`24:00:00`); a pid that does not fit in an `Int`; and a line that has a
+/// timestamp when the log's first line has none, or none when it has one, or
+/// whose `-t`/`-tt` (time of day) or `-ttt` (epoch) style differs from it.
+/// Text quoted from the input in an error is cut after 60 characters and has
+/// its control characters escaped. Output captured from stderr (`2> FILE`
+/// rather than `-o FILE`) can have strace's messages spliced into the middle
+/// of a line; such lines are malformed. In that form the first process's
+/// lines carry no pid while strace traces it alone and `[pid N]` once it has
+/// children, so a `<... resumed>` line is paired with a pending call of pid 0 (or, when it
 /// has no pid, with the only pending call of that name) when its own pid has none.
 public enum StraceImporter {
 
@@ -49,33 +57,48 @@ public enum StraceImporter {
     /// named `PREFIX.PID`, whose lines carry no pid (the pid is the file-name
     /// suffix; a pid prefix on a line, if any, wins).
     ///
-    /// Merge order: when every event of every file carries a `-t`/`-tt`/`-ttt`
-    /// timestamp, the files are merged by timestamp (each file keeps its own
-    /// order; equal timestamps go to the lower pid first). Otherwise the files
-    /// are concatenated in ascending pid order. `-tt` timestamps are seconds
-    /// since midnight; a timestamp more than 12 hours below its predecessor in
-    /// the same file is taken to have crossed midnight. Unfinished/resumed
+    /// Merge order: when the lines carry `-t`/`-tt`/`-ttt` timestamps, the
+    /// files are merged by timestamp (each file keeps its own order; equal
+    /// timestamps go to the lower pid first). When no line of any file
+    /// carries one, the files are concatenated in ascending pid order (which
+    /// loses the interleaving). A set where some lines carry a timestamp and
+    /// others do not, or where `-t`/`-tt` (time of day) and `-ttt` (seconds
+    /// since the epoch) timestamps are mixed, is an error at the first line
+    /// that differs from the set's first line (files in pid order), as no
+    /// merge order would be right. `-tt` timestamps are seconds since
+    /// midnight; a timestamp more than 12 hours below its predecessor in the
+    /// same file is taken to have crossed midnight. Unfinished/resumed
     /// pairing is per file (per pid). The `callIndex` of ``StraceEvent/resumed(callIndex:at:)``
     /// refers to the merged ``StraceLog/events``.
     ///
-    /// - Throws: ``StraceError`` for a malformed line, or (line 0) for a file
+    /// - Throws: ``StraceError`` for a malformed line (see
+    ///   ``parse(_:file:skipUnparsed:)``; with `skipUnparsed`, such lines,
+    ///   including lines whose timestamp disagrees with the set's, are
+    ///   collected in ``StraceLog/skipped`` instead), or (line 0) for a file
     ///   name without a numeric `.PID` suffix or two files with the same pid.
     public static func parse(files: [(path: String, text: String)], skipUnparsed: Bool = false) throws -> StraceLog {
-        var parts: [(pid: Int, parsed: FileParse)] = []
-        var skipped: [StraceError] = []
+        var members: [(pid: Int, path: String, text: String)] = []
         for f in files {
             let name = (f.path as NSString).lastPathComponent
             guard let dot = name.lastIndex(of: "."), let pid = Int(name[name.index(after: dot)...]), pid >= 0 else {
                 throw StraceError(file: f.path, line: 0, column: 0, reason: "an -ff file name must end in .PID")
             }
-            if parts.contains(where: { $0.pid == pid }) {
+            if members.contains(where: { $0.pid == pid }) {
                 throw StraceError(file: f.path, line: 0, column: 0, reason: "a second file for pid \(pid)")
             }
-            let parsed = try parseFile(f.text, file: f.path, defaultPid: pid, skipUnparsed: skipUnparsed)
-            parts.append((pid, parsed))
+            members.append((pid, f.path, f.text))
         }
-        parts.sort { $0.pid < $1.pid }
+        members.sort { $0.pid < $1.pid }
+        // The files are parsed in pid order, all against the clock of the first line.
+        var clock: Clock?
+        var parts: [(pid: Int, parsed: FileParse)] = []
+        var skipped: [StraceError] = []
+        for m in members {
+            let parsed = try parseFile(m.text, file: m.path, defaultPid: m.pid, skipUnparsed: skipUnparsed, clock: &clock)
+            parts.append((m.pid, parsed))
+        }
         for p in parts { skipped += p.parsed.skipped }
+        // Every event has a timestamp or none has (see `checkClock`).
         let timed = parts.allSatisfy { $0.parsed.timestamps.allSatisfy { $0 != nil } }
         // The merged order as (file, index in file).
         var order: [(Int, Int)] = []
@@ -135,7 +158,42 @@ public enum StraceImporter {
         }
     }
 
+    /// How the timestamps of a log look, as its first event line has them:
+    /// every other event line must agree.
+    struct Clock {
+        /// Whether that line has a timestamp.
+        var timed: Bool
+        /// Its style (nil without a timestamp).
+        var style: TimestampStyle?
+        /// That line.
+        var location: StraceLocation
+    }
+
+    /// The clock of a timestamp.
+    enum TimestampStyle: Equatable {
+        /// `-t`/`-tt`: `12:34:56[.123456]`, seconds since midnight.
+        case timeOfDay
+        /// `-ttt`: `1700000000.123456`, seconds since the epoch.
+        case epoch
+
+        var name: String { self == .timeOfDay ? "a -t/-tt timestamp (time of day)" : "a -ttt timestamp (seconds since the epoch)" }
+    }
+
+    /// A line's prefix: its pid, and its timestamp with its style and offset.
+    struct Prefix {
+        var pid: Int?
+        var timestamp: Double?
+        var style: TimestampStyle?
+        /// The offset of the timestamp, or where it would be.
+        var stampOffset: Int
+    }
+
     static func parseFile(_ text: String, file: String, defaultPid: Int, skipUnparsed: Bool) throws -> FileParse {
+        var clock: Clock?
+        return try parseFile(text, file: file, defaultPid: defaultPid, skipUnparsed: skipUnparsed, clock: &clock)
+    }
+
+    static func parseFile(_ text: String, file: String, defaultPid: Int, skipUnparsed: Bool, clock: inout Clock?) throws -> FileParse {
         var out = FileParse()
         var pending: [Int: Pending] = [:]
         var lastTimestamp: Double?
@@ -153,7 +211,7 @@ public enum StraceImporter {
             if line.allSatisfy(\.isSpace) { continue }
             do {
                 try parseLine(line, number: lineNumber, file: file, defaultPid: defaultPid, into: &out,
-                              pending: &pending, lastTimestamp: &lastTimestamp, dayOffset: &dayOffset)
+                              pending: &pending, clock: &clock, lastTimestamp: &lastTimestamp, dayOffset: &dayOffset)
             } catch let error as StraceError {
                 if !skipUnparsed { throw error }
                 out.skipped.append(error)
@@ -166,7 +224,13 @@ public enum StraceImporter {
     /// Parses an optional pid prefix (`1234 ` or `[pid  1234] `) and an
     /// optional timestamp (`12:34:56`, `12:34:56.123456`, `1700000000.123456`);
     /// leaves the cursor at the start of the line's body.
-    static func parsePrefix(_ p: inout ValueParser) -> (pid: Int?, timestamp: Double?, clock: Bool) {
+    ///
+    /// A token of digits, dots and colons before the body is a timestamp: one
+    /// with a colon must be `HH:MM:SS[.fraction]` with hours below 24, minutes
+    /// below 60 and seconds below 61 (a leap second); one with a dot must be
+    /// `SECONDS.fraction`. Anything else there is an error, as is a pid that
+    /// does not fit in an `Int`.
+    static func parsePrefix(_ p: inout ValueParser) throws -> Prefix {
         var pid: Int?
         p.skipSpaces()
         if p.starts(with: "[pid") {
@@ -175,7 +239,10 @@ public enum StraceImporter {
             q.skipSpaces()
             let s = q.pos
             while let c = q.peek, c.isDigit { q.pos += 1 }
-            if q.pos > s, q.peek == .rbracket, let n = Int(q.text(s, q.pos)) {
+            if q.pos > s, q.peek == .rbracket {
+                guard let n = Int(q.text(s, q.pos)) else {
+                    throw ParseFailure(offset: s, reason: "pid out of range: \(quoted(q.text(s, q.pos)))")
+                }
                 pid = n
                 q.pos += 1
                 p = q
@@ -184,7 +251,10 @@ public enum StraceImporter {
             var q = p
             let s = q.pos
             while let c = q.peek, c.isDigit { q.pos += 1 }
-            if q.pos > s, let c = q.peek, c.isSpace, let n = Int(q.text(s, q.pos)) {
+            if q.pos > s, let c = q.peek, c.isSpace {
+                guard let n = Int(q.text(s, q.pos)) else {
+                    throw ParseFailure(offset: s, reason: "pid out of range: \(quoted(q.text(s, q.pos)))")
+                }
                 pid = n
                 p = q
             }
@@ -192,23 +262,72 @@ public enum StraceImporter {
         p.skipSpaces()
         var q = p
         let s = q.pos
-        while let c = q.peek, c.isDigit || c == .dot || c == UInt8(ascii: ":") { q.pos += 1 }
-        guard q.pos > s, let c = q.peek, c.isSpace else { return (pid, nil, false) }
-        let stamp = q.text(s, q.pos)
-        let parts = stamp.split(separator: ":", omittingEmptySubsequences: false)
-        var seconds: Double?
-        var clock = false
-        if parts.count == 3, parts[0].count == 2, parts[1].count == 2, let h = Double(parts[0]), let m = Double(parts[1]),
-           parts[2].first?.isNumber == true, let sec = Double(parts[2]) {
-            seconds = h * 3600 + m * 60 + sec
-            clock = true
-        } else if parts.count == 1, stamp.contains("."), stamp.first != ".", let t = Double(stamp) {
-            seconds = t
+        var colons = 0, dots = 0
+        while let c = q.peek, c.isDigit || c == .dot || c == UInt8(ascii: ":") {
+            if c == .dot { dots += 1 } else if !c.isDigit { colons += 1 }
+            q.pos += 1
         }
-        guard let seconds else { return (pid, nil, false) }
+        guard q.pos > s, let c = q.peek, c.isSpace, colons + dots > 0 else {
+            return Prefix(pid: pid, timestamp: nil, style: nil, stampOffset: s)
+        }
+        let stamp = Array(q.bytes[s..<q.pos])
+        /// The value of a run of digits.
+        func digits(_ from: Int, _ to: Int) -> Double? {
+            guard from < to, stamp[from..<to].allSatisfy(\.isDigit) else { return nil }
+            return Double(String(decoding: stamp[from..<to], as: UTF8.self))
+        }
+        /// Whether the stamp goes on from `from` with `.digits` to its end, or ends there.
+        func fraction(_ from: Int) -> Bool {
+            from == stamp.count || (stamp[from] == .dot && from + 1 < stamp.count && stamp[(from + 1)...].allSatisfy(\.isDigit))
+        }
+        /// The stamp from `from` on, as a number.
+        func number(_ from: Int) -> Double? { Double(String(decoding: stamp[from...], as: UTF8.self)) }
+        func malformed() -> ParseFailure {
+            ParseFailure(offset: s, reason: "malformed timestamp \(quoted(q.text(s, q.pos))) (expected HH:MM:SS[.ffffff] or SECONDS.ffffff)")
+        }
+        let seconds: Double
+        let style: TimestampStyle
+        if colons > 0 {
+            // -t / -tt: HH:MM:SS[.ffffff]
+            guard colons == 2, stamp.count >= 8, stamp[2] == UInt8(ascii: ":"), stamp[5] == UInt8(ascii: ":"),
+                  let h = digits(0, 2), let m = digits(3, 5), digits(6, 8) != nil, fraction(8), let sec = number(6) else { throw malformed() }
+            guard h < 24 else { throw ParseFailure(offset: s, reason: "timestamp out of range: hour \(Int(h)) (00 to 23)") }
+            guard m < 60 else { throw ParseFailure(offset: s + 3, reason: "timestamp out of range: minute \(Int(m)) (00 to 59)") }
+            guard sec < 61 else { throw ParseFailure(offset: s + 6, reason: "timestamp out of range: second \(Int(sec)) (00 to 60)") }
+            seconds = h * 3600 + m * 60 + sec
+            style = .timeOfDay
+        } else {
+            // -ttt: SECONDS.ffffff
+            guard dots == 1, let dot = stamp.firstIndex(of: .dot), digits(0, dot) != nil, fraction(dot), let t = number(0) else { throw malformed() }
+            seconds = t
+            style = .epoch
+        }
         p = q
         p.skipSpaces()
-        return (pid, seconds, clock)
+        return Prefix(pid: pid, timestamp: seconds, style: style, stampOffset: s)
+    }
+
+    /// Checks a line's timestamp against the log's clock (set by its first
+    /// event line when `clock` is nil): a log is timestamped on every line or
+    /// on none, and with one style.
+    static func checkClock(_ prefix: Prefix, at here: StraceLocation, clock: inout Clock?) throws {
+        guard let c = clock else {
+            clock = Clock(timed: prefix.timestamp != nil, style: prefix.style, location: here)
+            return
+        }
+        switch (c.timed, prefix.style) {
+        case (true, nil):
+            throw ParseFailure(offset: prefix.stampOffset,
+                               reason: "no timestamp, but \(c.location) has one (the lines of a log, and of every file of an -ff set, are all timestamped or none is)")
+        case (false, _?):
+            throw ParseFailure(offset: prefix.stampOffset,
+                               reason: "a timestamp, but \(c.location) has none (the lines of a log, and of every file of an -ff set, are all timestamped or none is)")
+        case (true, let style?) where style != c.style:
+            throw ParseFailure(offset: prefix.stampOffset,
+                               reason: "\(style.name), but \(c.location) has \(c.style!.name): the two clocks cannot be compared")
+        default:
+            return
+        }
     }
 
     /// The end of a line without its `-T` duration, and the duration.
@@ -228,24 +347,36 @@ public enum StraceImporter {
     }
 
     static func parseLine(_ line: [UInt8], number: Int, file: String, defaultPid: Int, into out: inout FileParse,
-                          pending: inout [Int: Pending], lastTimestamp: inout Double?, dayOffset: inout Double) throws {
+                          pending: inout [Int: Pending], clock: inout Clock?, lastTimestamp: inout Double?, dayOffset: inout Double) throws {
         func fail(_ offset: Int, _ reason: String) -> StraceError {
             StraceError(file: file, line: number, column: offset + 1, reason: reason)
         }
         let here = StraceLocation(file: file, line: number)
         var p = ValueParser(line)
-        let prefix = parsePrefix(&p)
+        let prefix: Prefix
+        do { prefix = try parsePrefix(&p) } catch let f as ParseFailure { throw fail(f.offset, f.reason) }
         let pid = prefix.pid ?? defaultPid
+        let body = p.pos
+        // strace's own messages (`strace: Process 12 attached`), as written to stderr.
+        if prefix.pid == nil && prefix.timestamp == nil && p.starts(with: "strace: ") { return }
+        // A line of a known kind must agree with the log's clock (a line of
+        // no known kind is reported as such below).
+        let known = p.starts(with: "--- ") || p.starts(with: "+++ ") || p.starts(with: "<... ") || {
+            var q = p
+            return q.identifier() != nil && q.peek == .lparen
+        }()
+        if known {
+            do { try checkClock(prefix, at: here, clock: &clock) } catch let f as ParseFailure { throw fail(f.offset, f.reason) }
+        }
         var timestamp = prefix.timestamp
         if var t = timestamp {
-            if prefix.clock {
+            if prefix.style == .timeOfDay {
                 t += dayOffset
                 if let last = lastTimestamp, t < last - 43_200 { dayOffset += 86_400; t += 86_400 }
             }
             lastTimestamp = t
             timestamp = t
         }
-        let body = p.pos
         let (end, duration) = stripDuration(line, from: body)
         func append(_ e: StraceEvent) {
             out.events.append(e)
@@ -253,11 +384,11 @@ public enum StraceImporter {
         }
 
         if p.starts(with: "--- ") {
-            var close = end
-            guard close - body >= 7, p.starts(with: " ---", at: close - 4) else {
+            // `--- ---` is the shortest line that ends in ` ---`: the two dashes overlap at its space.
+            guard end - body >= 7, p.starts(with: " ---", at: end - 4) else {
                 throw fail(end, "a signal line must end with ' ---'")
             }
-            close -= 4
+            let close = max(end - 4, body + 4)
             var q = ValueParser(line, from: body + 4, to: close)
             q.skipSpaces()
             let nameStart = q.pos
@@ -265,7 +396,7 @@ public enum StraceImporter {
                 q.skipSpaces()
                 var info: StraceValue?
                 if !q.atEnd {
-                    do { info = try q.parseElement(closer: nil, spaceSeparated: false) } catch let f as ParseFailure { throw fail(f.offset, f.reason) }
+                    do { info = try q.parseElement(closer: nil, spaceSeparated: false).value } catch let f as ParseFailure { throw fail(f.offset, f.reason) }
                     q.skipSpaces()
                     if !q.atEnd { throw fail(q.pos, "unexpected text after the siginfo") }
                 }
@@ -282,16 +413,16 @@ public enum StraceImporter {
         }
 
         if p.starts(with: "+++ ") {
-            guard end - body >= 8, p.starts(with: " +++", at: end - 4) else { throw fail(end, "an exit line must end with ' +++'") }
-            let text = p.text(body + 4, end - 4)
+            guard end - body >= 7, p.starts(with: " +++", at: end - 4) else { throw fail(end, "an exit line must end with ' +++'") }
+            let text = p.text(body + 4, max(end - 4, body + 4))
             if text.hasPrefix("exited with ") {
-                guard let status = Int(text.dropFirst(12)) else { throw fail(body + 16, "bad exit status '\(text.dropFirst(12))'") }
+                guard let status = Int(text.dropFirst(12)) else { throw fail(body + 16, "bad exit status \(quoted(String(text.dropFirst(12))))") }
                 append(.exited(pid: pid, status: status, at: here))
             } else if text.hasPrefix("killed by ") {
                 var sig = String(text.dropFirst(10))
                 let core = sig.hasSuffix(" (core dumped)")
                 if core { sig = String(sig.dropLast(14)) }
-                guard sig.hasPrefix("SIG"), sig.utf8.allSatisfy(\.isIdentifierBody) else { throw fail(body + 14, "bad signal name '\(sig)'") }
+                guard sig.hasPrefix("SIG"), sig.utf8.allSatisfy(\.isIdentifierBody) else { throw fail(body + 14, "bad signal name \(quoted(sig))") }
                 append(.killed(pid: pid, signal: sig, coreDumped: core, at: here))
             } else {
                 throw fail(body + 4, "unrecognised '+++' line")
@@ -321,7 +452,8 @@ public enum StraceImporter {
                 }
             }
             guard let pend = pending[key], pend.name == name else {
-                throw fail(body, "'<... \(name) resumed>' without a pending '\(name)(... <unfinished ...>' of pid \(pid)")
+                let shown = excerpt(name)
+                throw fail(body, "'<... \(shown) resumed>' without a pending '\(shown)(... <unfinished ...>' of pid \(pid)")
             }
             pending[key] = nil
             // Join the halves and parse them as one call.
@@ -353,10 +485,8 @@ public enum StraceImporter {
             return
         }
 
-        // strace's own messages (`strace: Process 12 attached`), as written to stderr.
-        if prefix.pid == nil && prefix.timestamp == nil && p.starts(with: "strace: ") { return }
         guard let name = p.identifier() else { throw fail(body, "not an strace line") }
-        guard p.peek == .lparen else { throw fail(p.pos, "expected '(' after '\(name)'") }
+        guard p.peek == .lparen else { throw fail(p.pos, "expected '(' after \(quoted(name))") }
         let open = p.pos
         p.pos += 1
         // `name(args <unfinished ...>`
@@ -367,7 +497,7 @@ public enum StraceImporter {
             while m > open + 1, line[m - 1].isSpace { m -= 1 }
             var q = ValueParser(line, from: open + 1, to: m)
             let args: [StraceValue]
-            do { args = try q.parseList(closer: nil, openerOffset: open) } catch let f as ParseFailure { throw fail(f.offset, f.reason) }
+            do { args = try q.parseList(closer: nil, openerOffset: open).items } catch let f as ParseFailure { throw fail(f.offset, f.reason) }
             let call = StraceCall(name: name, args: args, result: .none, pid: pid, start: here, timestamp: timestamp, duration: nil)
             pending[pid] = Pending(eventIndex: out.events.count, name: name, line: line, lineNumber: number, argStart: open + 1, argEnd: m)
             append(.call(call))
@@ -382,7 +512,7 @@ public enum StraceImporter {
 
     /// Parses `args) = result [note]` from the cursor (just after the `(`).
     static func parseTail(_ p: inout ValueParser, openerOffset: Int) throws -> (args: [StraceValue], result: StraceResult, note: String?) {
-        let args = try p.parseList(closer: .rparen, openerOffset: openerOffset)
+        let args = try p.parseList(closer: .rparen, openerOffset: openerOffset).items
         p.skipSpaces()
         guard p.peek == .equals else {
             throw ParseFailure(offset: p.pos, reason: p.atEnd ? "missing '= result' after the arguments" : "expected '= result' after the arguments")
@@ -409,7 +539,12 @@ public enum StraceImporter {
         let start = p.pos
         if c == .minus { p.pos += 1 }
         while let d = p.peek, d.isHexDigit || d == UInt8(ascii: "x") || d == UInt8(ascii: "X") { p.pos += 1 }
-        guard let value = parseInteger(p.bytes[start..<p.pos]) else { throw ParseFailure(offset: start, reason: "malformed result") }
+        let value: Int64
+        switch scanInteger(p.bytes[start..<p.pos]) {
+        case .value(let n): value = n
+        case .outOfRange: throw integerOutOfRange(p.text(start, p.pos), at: start)
+        case .invalid: throw ParseFailure(offset: start, reason: "malformed result")
+        }
         var decoration: String?
         if p.peek == .less { decoration = try p.parseDecoration() }
         guard p.atEnd || p.peek!.isSpace else { throw ParseFailure(offset: p.pos, reason: "malformed result") }

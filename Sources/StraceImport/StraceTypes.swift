@@ -6,11 +6,24 @@
 ///
 /// Values that are syntactically balanced but match none of the shapes below
 /// (`8192*1024`, `WIFEXITED(s) && WEXITSTATUS(s) == 0`, `@"abstract"`) are kept
-/// as ``raw(_:)`` text rather than rejected.
+/// as ``raw(_:)`` text rather than rejected. A value is at most 256 levels
+/// deep (see ``StraceImporter``), so walking it recursively, comparing it and
+/// releasing it stay well within any thread's stack.
 public indirect enum StraceValue: Equatable, Sendable {
     /// An integer: decimal, negative, hexadecimal (`0x7f...`) or octal (`0644`).
     /// Hexadecimal and decimal values above `Int64.max` (up to `UInt64.max`)
-    /// keep their bit pattern (`0xffffffffffffffff` is `-1`).
+    /// keep their bit pattern (`0xffffffffffffffff` and `18446744073709551615`
+    /// are both `-1`, as strace prints unsigned kernel values in either form).
+    ///
+    /// An integer that fits in no 64-bit integer (above `UInt64.max`, below
+    /// `Int64.min`: `close(99999999999999999999999)`) is never a value: strace
+    /// cannot print one, so the importer rejects its line with a
+    /// ``StraceError`` `integer out of range` at the integer's column (with
+    /// `skipUnparsed`, the line is skipped and listed in
+    /// ``StraceLog/skipped``), the same for a result (`= 99999999999999999999`).
+    /// So a parsed log holds no out-of-range integer, as ``raw(_:)`` text or
+    /// otherwise, except inside an expression that is raw as a whole
+    /// (`8192*1024`); downstream code needs no check of its own.
     case int(Int64)
     /// A string with its C escapes (`\n`, `\"`, `\x41`, `\101`) decoded. The
     /// decoded bytes are read as UTF-8 when they are valid UTF-8, otherwise as
@@ -303,7 +316,8 @@ public struct StraceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The column of the offending character, 1-based, counted in bytes (0
     /// with line 0).
     public var column: Int
-    /// What is wrong.
+    /// What is wrong. Input it quotes is cut after 60 characters (with `…`)
+    /// and has its control characters escaped (`\0`, `\r`, `\u{1B}`).
     public var reason: String
 
     /// An error.

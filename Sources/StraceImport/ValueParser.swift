@@ -1,12 +1,25 @@
 // The value grammar of strace output: a recursive-descent parser over the
 // bytes of one (possibly joined) line. Anything balanced that fits no known
-// shape falls back to `.raw`; only unbalanced quotes, brackets and comments
-// and empty elements are errors.
+// shape falls back to `.raw`; only unbalanced quotes, brackets and comments,
+// empty elements, values nested deeper than `maxNesting` and integers that
+// fit in no 64-bit integer are errors.
+
+/// The deepest a value may nest: its height as a tree of ``StraceValue``s,
+/// where each bracket, brace or parenthesis, each `name=`, `~`, flag set,
+/// `/* comment */` and `=> after` wraps the values inside it in one more
+/// level. strace prints a few dozen levels at most; the limit keeps both the
+/// recursive-descent parser and the (recursive) release of a value within
+/// the stack. The project's JSON parser has the same limit.
+let maxNesting = 256
 
 /// A parse failure at a byte offset of the parsed buffer.
 struct ParseFailure: Error {
     var offset: Int
     var reason: String
+    /// A failure that the raw-text fallback of ``ValueParser/parseElement(closer:spaceSeparated:)``
+    /// must not absorb: the text is not merely of an unknown shape but
+    /// malformed (nested too deep, an integer out of range).
+    var fatal = false
 }
 
 extension UInt8 {
@@ -29,13 +42,76 @@ func decodeBytes<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
     return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
 }
 
-/// Parses integers as strace prints them: `-12`, `0x7f`, `0644`. Values up to
-/// `UInt64.max` keep their bit pattern. Nil when `text` is not one integer.
-func parseInteger(_ text: ArraySlice<UInt8>) -> Int64? {
+// MARK: Quoting input in error messages
+
+/// The longest excerpt of the input an error message quotes, in Unicode
+/// scalars after escaping; longer text is cut and ends in `…`.
+let excerptLimit = 60
+
+/// `text` made safe to print inside an error message: control and format
+/// characters (NUL, CR, ESC, U+202E, ...), backslashes and single quotes
+/// escaped (`\0`, `\r`, `\\`, `\'`, `\u{1B}`), and cut after ``excerptLimit``
+/// scalars with `…`, so that a huge or binary token neither floods stderr nor
+/// drives the terminal.
+func excerpt(_ text: String, limit: Int = excerptLimit) -> String {
+    var out = ""
+    var length = 0
+    for scalar in text.unicodeScalars {
+        let piece: String
+        switch scalar {
+        case "\0": piece = "\\0"
+        case "\t": piece = "\\t"
+        case "\n": piece = "\\n"
+        case "\r": piece = "\\r"
+        case "\\": piece = "\\\\"
+        case "'": piece = "\\'"
+        default:
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                piece = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default:
+                piece = String(scalar)
+            }
+        }
+        let n = piece.unicodeScalars.count
+        if length + n > limit { return out + "…" }
+        out += piece
+        length += n
+    }
+    return out
+}
+
+/// `text` as an excerpt (see ``excerpt(_:limit:)``) in single quotes.
+func quoted(_ text: String) -> String { "'" + excerpt(text) + "'" }
+
+/// One byte of input in single quotes: itself when printable ASCII, else `\xHH`
+/// (a byte of a multi-byte UTF-8 character is shown as a byte).
+func quotedByte(_ c: UInt8) -> String {
+    if c >= 0x20 && c < 0x7F { return quoted(String(Character(Unicode.Scalar(c)))) }
+    let hex = String(c, radix: 16, uppercase: true)
+    return "'\\x" + (hex.count < 2 ? "0" : "") + hex + "'"
+}
+
+// MARK: Integers
+
+/// An integer token, as strace prints it: its value, or why it has none.
+enum IntegerScan: Equatable {
+    /// A value: decimal, negative, hexadecimal or octal; up to `UInt64.max`
+    /// it keeps its bit pattern.
+    case value(Int64)
+    /// Well-formed digits whose value fits in no 64-bit integer: above
+    /// `UInt64.max`, or below `Int64.min`.
+    case outOfRange
+    /// Not one integer (`0x`, `09`, `12ab`).
+    case invalid
+}
+
+/// Scans an integer as strace prints it: `-12`, `0x7f`, `0644`.
+func scanInteger(_ text: ArraySlice<UInt8>) -> IntegerScan {
     var digits = text
     var negative = false
     if digits.first == .minus { negative = true; digits = digits.dropFirst() }
-    guard let first = digits.first, first.isDigit else { return nil }
+    guard let first = digits.first, first.isDigit else { return .invalid }
     var radix: UInt64 = 10
     if digits.count > 2, first == UInt8(ascii: "0"), digits[digits.startIndex + 1] | 0x20 == UInt8(ascii: "x") {
         radix = 16
@@ -45,32 +121,56 @@ func parseInteger(_ text: ArraySlice<UInt8>) -> Int64? {
         digits = digits.dropFirst()
     }
     var value: UInt64 = 0
+    var overflow = false
     for d in digits {
         let v: UInt64
         switch d {
         case 48...57: v = UInt64(d - 48)
         case 97...102: v = UInt64(d - 87)
         case 65...70: v = UInt64(d - 55)
-        default: return nil
+        default: return .invalid
         }
-        guard v < radix else { return nil }
+        guard v < radix else { return .invalid }
+        if overflow { continue } // the digits must still all be valid
         let (m, o1) = value.multipliedReportingOverflow(by: radix)
         let (a, o2) = m.addingReportingOverflow(v)
-        if o1 || o2 { return nil }
+        if o1 || o2 { overflow = true; continue }
         value = a
     }
+    if overflow { return .outOfRange }
     if negative {
-        guard value <= UInt64(Int64.max) + 1 else { return nil }
-        return value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value)
+        guard value <= UInt64(Int64.max) + 1 else { return .outOfRange }
+        return .value(value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value))
     }
-    return Int64(bitPattern: value)
+    return .value(Int64(bitPattern: value))
+}
+
+/// Parses integers as strace prints them: `-12`, `0x7f`, `0644`. Values up to
+/// `UInt64.max` keep their bit pattern. Nil when `text` is not one integer
+/// that fits in 64 bits (see ``scanInteger(_:)`` for which of the two).
+func parseInteger(_ text: ArraySlice<UInt8>) -> Int64? {
+    if case .value(let n) = scanInteger(text) { return n }
+    return nil
+}
+
+/// The failure for an integer token that fits in no 64-bit integer.
+func integerOutOfRange(_ token: String, at offset: Int) -> ParseFailure {
+    ParseFailure(offset: offset, reason: "integer out of range (fits in no 64-bit integer): \(quoted(token))", fatal: true)
 }
 
 /// A cursor over one buffer of bytes.
+///
+/// The value-producing functions return each value with its height (see
+/// ``maxNesting``): a leaf is 1, a value wrapping others one more than the
+/// tallest of them.
 struct ValueParser {
     let bytes: [UInt8]
     var pos: Int
     let end: Int
+    /// How many brackets, braces and parentheses the cursor is inside: the
+    /// depth of the recursion, checked on the way down (an unclosed `{{{...`
+    /// never comes back up).
+    var depth = 0
 
     init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
         self.bytes = bytes
@@ -112,33 +212,59 @@ struct ValueParser {
         return text(start, pos)
     }
 
+    // MARK: Nesting
+
+    /// The failure for a value nested deeper than ``maxNesting``, at `offset`.
+    static func tooDeep(_ offset: Int) -> ParseFailure {
+        ParseFailure(offset: offset, reason: "nesting too deep (a value may nest at most \(maxNesting) levels)", fatal: true)
+    }
+
+    /// The height of a value wrapping children of height `height` (the
+    /// wrapper's text starting at `offset`).
+    static func wrap(_ height: Int, at offset: Int) throws -> Int {
+        guard height < maxNesting else { throw tooDeep(offset) }
+        return height + 1
+    }
+
+    /// Runs `body` one bracket level deeper (the opener at `offset`).
+    mutating func nested<T>(at offset: Int, _ body: (inout ValueParser) throws -> T) throws -> T {
+        guard depth < maxNesting else { throw Self.tooDeep(offset) }
+        depth += 1
+        defer { depth -= 1 }
+        return try body(&self)
+    }
+
     // MARK: Lists
 
     /// Parses elements up to `closer` (consumed; nil: the end of the buffer,
     /// where a trailing comma is allowed). The opener, for error reports, is
     /// at `openerOffset`. `spaceSeparated` allows elements separated by
-    /// spaces (signal sets).
-    mutating func parseList(closer: UInt8?, openerOffset: Int, spaceSeparated: Bool = false) throws -> [StraceValue] {
+    /// spaces (signal sets). Returns the elements and the height of the
+    /// tallest (0 when there is none).
+    mutating func parseList(closer: UInt8?, openerOffset: Int, spaceSeparated: Bool = false) throws -> (items: [StraceValue], height: Int) {
         var items: [StraceValue] = []
+        var height = 0
         skipSpaces()
-        if let closer, peek == closer { pos += 1; return items }
-        if closer == nil && atEnd { return items }
+        if let closer, peek == closer { pos += 1; return (items, height) }
+        if closer == nil && atEnd { return (items, height) }
         while true {
-            items.append(try parseElement(closer: closer, spaceSeparated: spaceSeparated))
+            let (item, h) = try parseElement(closer: closer, spaceSeparated: spaceSeparated)
+            items.append(item)
+            height = max(height, h)
             let before = pos
             skipSpaces()
             if let c = peek {
                 if c == .comma {
                     pos += 1
                     skipSpaces()
-                    if closer == nil && atEnd { return items }
+                    if closer == nil && atEnd { return (items, height) }
                     continue
                 }
-                if c == closer { pos += 1; return items }
+                if c == closer { pos += 1; return (items, height) }
                 if spaceSeparated && pos > before { continue }
-                throw ParseFailure(offset: pos, reason: "unexpected '\(Character(Unicode.Scalar(c)))'")
+                throw ParseFailure(offset: pos, reason: "unexpected \(quotedByte(c))")
             }
-            if closer == nil { return items }
+            if closer == nil { return (items, height) }
             throw ParseFailure(offset: openerOffset, reason: "unclosed '\(Character(Unicode.Scalar(opener(of: closer!))))'")
         }
     }
@@ -154,18 +280,19 @@ struct ValueParser {
     /// One element of a list: a value (possibly `name=value`) followed by a
     /// delimiter (`,`, the closer, the end, or a space in a signal set).
     /// Falls back to `.raw` text when the element is balanced but not
-    /// recognised; throws when it is not balanced.
-    mutating func parseElement(closer: UInt8?, spaceSeparated: Bool) throws -> StraceValue {
+    /// recognised; throws when it is not balanced, or on a fatal failure
+    /// (nesting too deep, an integer out of range).
+    mutating func parseElement(closer: UInt8?, spaceSeparated: Bool) throws -> (value: StraceValue, height: Int) {
         skipSpaces()
         let start = pos
         do {
-            let value = try parseValue(allowNamed: true)
+            let parsed = try parseValue(allowNamed: true)
             let save = pos
             skipSpaces()
             let ok = atEnd || peek == .comma || peek == closer || (spaceSeparated && pos > save)
             pos = save
-            if ok { return value }
-        } catch is ParseFailure {}
+            if ok { return parsed }
+        } catch let failure as ParseFailure where !failure.fatal {}
         pos = start
         let rawEnd = try rawScan(closer: closer, spaceSeparated: spaceSeparated)
         let text = trimmedText(start, rawEnd)
@@ -177,9 +304,9 @@ struct ValueParser {
         var q = ValueParser(bytes, from: start, to: rawEnd)
         if let name = q.identifier(), q.peek == .equals, q.peek(1) != .equals {
             let value = q.trimmedText(q.pos + 1, rawEnd)
-            if !value.isEmpty { return .named(name, .raw(value)) }
+            if !value.isEmpty { return (.named(name, .raw(value)), 2) }
         }
-        return .raw(text)
+        return (.raw(text), 1)
     }
 
     /// Scans balanced text from the cursor up to a top-level `,`, `closer`
@@ -241,92 +368,107 @@ struct ValueParser {
     // MARK: Values
 
     /// A value with its postfixes (`...` after a string, a `/* comment */`,
-    /// `=> after`). `allowNamed` accepts `name=value`.
-    mutating func parseValue(allowNamed: Bool) throws -> StraceValue {
-        var value = try parsePrimary(allowNamed: allowNamed)
+    /// `=> after`). `allowNamed` accepts `name=value`. Each postfix wraps the
+    /// value in one more level, so a chain of them counts towards ``maxNesting``.
+    mutating func parseValue(allowNamed: Bool) throws -> (value: StraceValue, height: Int) {
+        var (value, height) = try parsePrimary(allowNamed: allowNamed)
         while true {
             let save = pos
             skipSpaces()
             if starts(with: "/*") {
                 let open = pos
                 guard let close = findCommentEnd(from: pos + 2) else { throw ParseFailure(offset: open, reason: "unterminated comment") }
+                height = try Self.wrap(height, at: open)
                 value = .commented(value, comment: trimmedText(open + 2, close - 2))
                 pos = close
                 // -X verbose flag sets: `0x1 /* SOCK_STREAM */|0x80800 /* SOCK_CLOEXEC|SOCK_NONBLOCK */`.
-                if peek == .bar { value = try parseFlags(first: value) }
+                if peek == .bar { (value, height) = try parseFlags(first: value, height: height) }
             } else if starts(with: "=>") {
+                let arrow = pos
                 pos += 2
                 skipSpaces()
-                value = .updated(value, after: try parsePrimary(allowNamed: false))
+                let (after, afterHeight) = try parsePrimary(allowNamed: false)
+                height = try Self.wrap(max(height, afterHeight), at: arrow)
+                value = .updated(value, after: after)
             } else {
                 pos = save
-                return value
+                return (value, height)
             }
         }
     }
 
-    mutating func parsePrimary(allowNamed: Bool) throws -> StraceValue {
+    mutating func parsePrimary(allowNamed: Bool) throws -> (value: StraceValue, height: Int) {
         skipSpaces()
         guard let c = peek else { throw ParseFailure(offset: pos, reason: "expected a value") }
         switch c {
         case .quote:
-            return try parseString()
+            return (try parseString(), 1)
         case .lbrace:
             let open = pos
             pos += 1
-            let items = try parseList(closer: .rbrace, openerOffset: open)
-            return .structure(items.map { item in
+            let (items, height) = try nested(at: open) { try $0.parseList(closer: .rbrace, openerOffset: open) }
+            return (.structure(items.map { item in
                 if case .named(let n, let v) = item { return StraceField(name: n, value: v) }
                 return StraceField(name: nil, value: item)
-            })
+            }), try Self.wrap(height, at: open))
         case .lbracket:
             let open = pos
             pos += 1
-            return .array(try parseList(closer: .rbracket, openerOffset: open, spaceSeparated: true))
+            let (items, height) = try nested(at: open) { try $0.parseList(closer: .rbracket, openerOffset: open, spaceSeparated: true) }
+            return (.array(items), try Self.wrap(height, at: open))
         case .tilde where peek(1) == .lbracket:
+            let open = pos
             pos += 1
-            return .complement(try parsePrimary(allowNamed: false))
+            let (set, height) = try parsePrimary(allowNamed: false)
+            return (.complement(set), try Self.wrap(height, at: open))
         case .dot where starts(with: "..."):
             pos += 3
-            return .ellipsis
+            return (.ellipsis, 1)
         case .slash where peek(1) == .star:
             let open = pos
             guard let close = findCommentEnd(from: pos + 2) else { throw ParseFailure(offset: open, reason: "unterminated comment") }
             pos = close
-            return .raw(text(open, close))
+            return (.raw(text(open, close)), 1)
         case _ where c == .minus || c.isDigit:
             let number = try parseNumber()
-            if peek == .bar { return try parseFlags(first: number) }
-            return number
+            if peek == .bar { return try parseFlags(first: number, height: 1) }
+            return (number, 1)
         case _ where c.isIdentifierStart:
+            let start = pos
             let name = identifier()!
             switch peek {
             case .lparen:
                 let open = pos
                 pos += 1
-                return .call(name, try parseList(closer: .rparen, openerOffset: open))
+                let (items, height) = try nested(at: open) { try $0.parseList(closer: .rparen, openerOffset: open) }
+                return (.call(name, items), try Self.wrap(height, at: start))
             case .equals where allowNamed && peek(1) != .equals:
                 pos += 1
-                return .named(name, try parseValue(allowNamed: false))
+                let (value, height) = try parseValue(allowNamed: false)
+                return (.named(name, value), try Self.wrap(height, at: start))
             case .less where name == "AT_FDCWD":
-                return .fd(-100, path: try parseDecoration())
+                return (.fd(-100, path: try parseDecoration()), 1)
             case .bar:
-                return try parseFlags(first: .symbol(name))
+                return try parseFlags(first: .symbol(name), height: 1)
             default:
-                return .symbol(name)
+                return (.symbol(name), 1)
             }
         default:
-            throw ParseFailure(offset: pos, reason: "unexpected '\(Character(Unicode.Scalar(c)))'")
+            throw ParseFailure(offset: pos, reason: "unexpected \(quotedByte(c))")
         }
     }
 
     /// An integer, with its `-y` decoration when one follows (`3</etc/passwd>`).
+    /// An integer that fits in no 64-bit integer is a fatal failure.
     mutating func parseNumber() throws -> StraceValue {
         let start = pos
         if peek == .minus { pos += 1 }
         while let c = peek, c.isHexDigit || c == UInt8(ascii: "x") || c == UInt8(ascii: "X") { pos += 1 }
-        guard let n = parseInteger(bytes[start..<pos]) else {
-            throw ParseFailure(offset: start, reason: "bad number '\(text(start, pos))'")
+        let n: Int64
+        switch scanInteger(bytes[start..<pos]) {
+        case .value(let v): n = v
+        case .outOfRange: throw integerOutOfRange(text(start, pos), at: start)
+        case .invalid: throw ParseFailure(offset: start, reason: "bad number \(quoted(text(start, pos)))")
         }
         if peek == .less { return .fd(n, path: try parseDecoration()) }
         return .int(n)
@@ -352,9 +494,12 @@ struct ValueParser {
         throw ParseFailure(offset: open, reason: "unclosed '<'")
     }
 
-    /// A flag set `A|B|0x80000` whose first member is parsed.
-    mutating func parseFlags(first: StraceValue) throws -> StraceValue {
+    /// A flag set `A|B|0x80000` whose first member (of height `height`) is
+    /// parsed; the cursor is at the first `|`.
+    mutating func parseFlags(first: StraceValue, height: Int) throws -> (value: StraceValue, height: Int) {
+        let start = pos
         var items = [first]
+        var tallest = height
         while peek == .bar {
             pos += 1
             if let c = peek, c.isDigit || c == .minus {
@@ -370,12 +515,13 @@ struct ValueParser {
             skipSpaces()
             if starts(with: "/*"), let close = findCommentEnd(from: pos + 2) {
                 items[items.count - 1] = .commented(items[items.count - 1], comment: trimmedText(pos + 2, close - 2))
+                tallest = max(tallest, 2)
                 pos = close
             } else {
                 pos = save
             }
         }
-        return .flags(items)
+        return (.flags(items), try Self.wrap(tallest, at: start))
     }
 
     /// A quoted string with C escapes, and `...` when truncated.
