@@ -35,7 +35,9 @@ struct Cast {
     /// The number of sandboxes, the host's included.
     var sandboxes = 1
 
-    init(_ log: StraceLog) {
+    /// Casts `log`. Throws when a clone returns its caller's own id (a
+    /// thread that is alive, making the call, cannot be created again).
+    init(_ log: StraceLog) throws(LinuxReplay.Failure) {
         var live: [Int: (thread: Int, process: Int)] = [:]   // by tid
         var liveTids: [Int: Set<Int>] = [:]                   // by process
         var freeSandboxes: Set<Int> = []
@@ -74,6 +76,10 @@ struct Cast {
                 guard let (_, p) = live[c.pid] else { continue }
                 let kind = LinuxCalls.kind(of: c.name)
                 if kind == .clone, let child = c.returnValue, child > 0 {
+                    if child == c.pid {
+                        throw LinuxReplay.Failure(location: c.start, reason: "`\(LinuxCalls.render(c))`: "
+                                                  + "a \(c.name) cannot return its caller's own id \(child) as the new thread's")
+                    }
                     let sameProcess = LinuxCalls.cloneFlags(c).contains("CLONE_THREAD")
                     start(Int(child), process: sameProcess ? p : newProcess(), at: i)
                 }

@@ -136,7 +136,7 @@ extension Personality {
             let array = c.name == "socketpair" ? c.args.dropFirst(3).first : c.args.first
             guard case .array(let items)? = array, items.count == 2,
                   let a = items[0].intValue, let b = items[1].intValue else {
-                mismatch("cannot read the two descriptors of \(c.name)"); return
+                throw inputError("a successful \(c.name) returns two descriptors in an array; the log does not show them")
             }
             let pipe = c.name != "socketpair"
             created = [(Int(a), pipe ? .read : [.read, .write]), (Int(b), pipe ? .write : [.read, .write])]
@@ -146,8 +146,8 @@ extension Personality {
         }
         var taken: Set<Int> = []
         for (fd, rights) in created {
-            guard fd >= 0 else { mismatch("Linux returned a negative descriptor \(fd) as a success"); continue }
-            guard fd < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots) }
+            guard fd >= 0 else { throw inputError("a successful \(c.name) cannot return the negative descriptor \(fd)") }
+            guard fd < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots, needed: fd + 1) }
             try freeIfClosing(fd, t)
             guard let lowest = (0..<sizes.fdSlots).first(where: { capType(sb, $0) == 0 && !taken.contains($0) }) else {
                 throw PoolExhausted(pool: .fdSlots)
@@ -185,8 +185,8 @@ extension Personality {
     /// closing whatever is at `new` first.
     mutating func place(copyOf old: Int, at new: Int, lowestFrom: Int?, _ t: Int, cloexec: Bool) throws {
         let sb = sandbox(of: t)
-        guard new >= 0 else { mismatch("Linux returned a negative descriptor \(new) as a success"); return }
-        guard new < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots) }
+        guard new >= 0 else { throw inputError("a successful call cannot return the negative descriptor \(new)") }
+        guard new < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots, needed: new + 1) }
         if let from = lowestFrom {
             try freeIfClosing(new, t)
             // Linux allocated `new` ≥ `from`; a start beyond the table would have needed a larger one.

@@ -33,7 +33,7 @@ extension Personality {
     mutating func ensureStarted(_ t: Int) throws {
         guard !started.contains(t) else { return }
         started.insert(t)
-        expect(issue(.spawn(Personality.hostThread, slot: hostThreadCaps + t)), 0, "host spawn of t\(t)")
+        expect(issue(.spawn(Personality.hostThread, slot: Personality.hostThreadCaps + t)), 0, "host spawn of t\(t)")
     }
 
     /// The LiteBox state of thread `t`.
@@ -48,7 +48,7 @@ extension Personality {
         case .blockedNotify: wake(t)
         case .inactive:
             mismatch("t\(t) has exited in LiteBox but Linux thread makes a call")
-            expect(issue(.spawn(Personality.hostThread, slot: hostThreadCaps + t)), 0, "host respawn of t\(t)")
+            expect(issue(.spawn(Personality.hostThread, slot: Personality.hostThreadCaps + t)), 0, "host respawn of t\(t)")
         default:
             mismatch("t\(t) is \(threadState(t)) in LiteBox but Linux thread makes a call")
         }

@@ -83,30 +83,86 @@ public struct LinuxReplay {
         public var modeledPercent: Double { calls == 0 ? 100 : 100 * Double(modeled) / Double(calls) }
     }
 
-    /// Why a replay could not run at all.
+    /// Why a replay could not run at all: the log is impossible (a result
+    /// Linux cannot give), or it needs a universe beyond the specification's
+    /// limits.
     public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// The call the failure is about, when there is one.
+        public var location: StraceLocation?
         /// The reason.
-        public var description: String
+        public var reason: String
+
+        /// A failure about the call at `location`, or about the whole log.
+        public init(location: StraceLocation? = nil, reason: String) {
+            self.location = location
+            self.reason = reason
+        }
+
+        /// `FILE:LINE: reason`, or the reason alone.
+        public var description: String { location.map { "\($0): \(reason)" } ?? reason }
     }
 
-    /// Replays `log`. Throws only when the log needs a universe beyond the
-    /// specification's limits.
+    /// Replays `log`. Throws (`Failure`) when the log is impossible or needs
+    /// a universe beyond the specification's limits.
+    ///
+    /// When a pool runs out, the replay restarts with that pool grown: to the
+    /// size the failing call needs when it says (a descriptor number), and
+    /// at least doubled. A universe beyond the limits is reported at the call
+    /// that needed it.
     public static func run(_ log: StraceLog) throws -> Report {
+        let cast = try Cast(log)
         var sizes = Sizes(estimatingFrom: log)
+        var cause = sizes.largestDescriptor
+        var grownFrom: Int?
         var restarts = 0
         while true {
             do {
-                var p = try Personality(log: log, sizes: sizes)
+                try fitToLimits(&sizes, cast: cast, cause: cause, grownFrom: grownFrom)
+                var p = try Personality(log: log, cast: cast, sizes: sizes)
                 try p.replay()
                 var report = p.report
                 report.restarts = restarts
                 return report
             } catch let full as PoolExhausted {
-                sizes.grow(full.pool)
+                grownFrom = sizes.size(of: full.pool)
+                sizes.grow(full.pool, atLeast: full.needed)
+                cause = full
                 restarts += 1
-                if restarts > 24 { throw Failure(description: "the log needs more \(full.pool) than the specification allows") }
             }
         }
+    }
+
+    /// Makes `sizes` fit the specification's limits when the growth of
+    /// `cause.pool` (from `grownFrom`) went too far: the pool is cut back to
+    /// the largest size that fits, but never below what `cause` needs (its
+    /// `needed`, or one more than `grownFrom`). Throws, at `cause`'s call,
+    /// when even that does not fit, and for the whole log when there is no
+    /// cause (the log's processes and threads alone are too many).
+    static func fitToLimits(_ sizes: inout Sizes, cast: Cast, cause: PoolExhausted?, grownFrom: Int?) throws(Failure) {
+        func excess(_ s: Sizes) -> ConfigurationError? {
+            do { _ = try Personality.configuration(cast: cast, sizes: s); return nil } catch { return error.error }
+        }
+        guard let tooLarge = excess(sizes) else { return }
+        guard let cause else {
+            throw Failure(reason: "the log needs a universe beyond the specification's limits: \(tooLarge)")
+        }
+        let pool = cause.pool
+        let minimum = cause.needed ?? (grownFrom ?? sizes.size(of: pool) - 1) + 1
+        var smallest = sizes
+        smallest.set(pool, minimum)
+        if let still = excess(smallest) {
+            throw Failure(location: cause.location, reason: "`\(cause.call)` needs \(minimum) \(pool.rawValue), so the universe "
+                          + "would be beyond the specification's limits: \(still)")
+        }
+        // The largest size in minimum..<attempted that fits (the cost only grows with the size).
+        var fits = minimum, tooBig = sizes.size(of: pool)
+        while tooBig - fits > 1 {
+            let mid = (fits + tooBig) / 2
+            var s = sizes
+            s.set(pool, mid)
+            if excess(s) == nil { fits = mid } else { tooBig = mid }
+        }
+        sizes.set(pool, fits)
     }
 }
 
@@ -116,8 +172,25 @@ enum Pool: String, Sendable {
     case notifications, frames
 }
 
-/// Thrown when a pool runs out; the replay restarts with the pool doubled.
-struct PoolExhausted: Error { var pool: Pool }
+/// Thrown when the universe a log needs is beyond the specification's limits.
+struct BeyondLimits: Error { var error: ConfigurationError }
+
+/// Thrown when a pool runs out; the replay restarts with the pool grown.
+struct PoolExhausted: Error {
+    /// The pool.
+    var pool: Pool
+    /// The size the failing call needs, when it says (a descriptor number + 1).
+    var needed: Int?
+    /// Where the call that ran out is (filled in by `Personality.replay`).
+    var location = StraceLocation(file: "", line: 0)
+    /// That call, rendered.
+    var call = ""
+
+    init(pool: Pool, needed: Int? = nil) {
+        self.pool = pool
+        self.needed = needed
+    }
+}
 
 /// The sizes of the universe a log replays in.
 struct Sizes: Sendable {
@@ -129,15 +202,28 @@ struct Sizes: Sendable {
     var notifications = 16
     /// Frames (mapping regions) in all.
     var frames = 64
+    /// The call whose descriptor set `fdSlots` beyond its default, if any.
+    var largestDescriptor: PoolExhausted?
 
-    /// A first estimate from the numbers of calls that create objects.
+    /// A first estimate from the numbers of calls that create objects, and
+    /// descriptor slots enough for the highest descriptor a successful
+    /// `create` or `dup` returns (Linux allocates the lowest free one, so
+    /// that is the table the log needed).
     init(estimatingFrom log: StraceLog) {
         var creates = 0, memory = 0
         for c in log.calls {
             switch LinuxCalls.kind(of: c.name) {
-            case .create, .createPair, .duplicate: creates += 1
+            case .create, .duplicate:
+                creates += 1
+                if let r = c.returnValue, r >= Int64(fdSlots), r < Int64(KernelSizes.maxSlotsPerSandbox) {
+                    fdSlots = Int(r) + 1
+                    var cause = PoolExhausted(pool: .fdSlots, needed: fdSlots)
+                    cause.location = c.start
+                    cause.call = LinuxCalls.render(c)
+                    largestDescriptor = cause
+                }
+            case .createPair, .futex: creates += 1
             case .memory: memory += 1
-            case .futex: creates += 1
             default: break
             }
         }
@@ -149,13 +235,28 @@ struct Sizes: Sendable {
         objectSlots = 16 + min(2 * memory, 240)
     }
 
-    /// Doubles `pool`.
-    mutating func grow(_ pool: Pool) {
+    /// Doubles `pool`, or grows it to `needed` if that is more.
+    mutating func grow(_ pool: Pool, atLeast needed: Int?) {
+        set(pool, max(2 * size(of: pool), needed ?? 0))
+    }
+
+    /// Sets the size of `pool`.
+    mutating func set(_ pool: Pool, _ size: Int) {
         switch pool {
-        case .fdSlots: fdSlots *= 2
-        case .objectSlots: objectSlots *= 2
-        case .notifications: notifications *= 2
-        case .frames: frames *= 2
+        case .fdSlots: fdSlots = size
+        case .objectSlots: objectSlots = size
+        case .notifications: notifications = size
+        case .frames: frames = size
+        }
+    }
+
+    /// The size of `pool`.
+    func size(of pool: Pool) -> Int {
+        switch pool {
+        case .fdSlots: return fdSlots
+        case .objectSlots: return objectSlots
+        case .notifications: return notifications
+        case .frames: return frames
         }
     }
 }
@@ -206,7 +307,8 @@ struct Personality {
     var directorySlot: Int { C - 2 }
     var endpointSlot: Int { C - 1 }
     /// Where the host keeps its capabilities.
-    let hostThreadCaps = 1, hostNotifications: Int, hostFrames: Int
+    static let hostThreadCaps = 1
+    let hostNotifications: Int, hostFrames: Int
     var hostStage: Int { C - 1 }
 
     /// Who is who (`Cast`), and as of the current event: Linux tid ->
@@ -244,28 +346,65 @@ struct Personality {
 
     static let hostThread = 0
 
-    init(log: StraceLog, sizes: Sizes) throws {
+    /// The replay of `log`, cast as `cast`, in the universe of `sizes`
+    /// (which must fit the specification's limits: `fitToLimits`).
+    init(log: StraceLog, cast: Cast, sizes: Sizes) throws {
         self.log = log
         self.sizes = sizes
-        let cast = Cast(log)
         self.cast = cast
         processes = cast.sandboxOfProcess.map { Process(sandbox: $0) }
         let threads = cast.sandboxOfThread.count
         processOfThread = Array(repeating: -1, count: threads)
-
-        hostNotifications = hostThreadCaps + threads
-        hostFrames = hostNotifications + sizes.notifications
-        let hostSlots = hostFrames + sizes.frames + 1
-        C = max(hostSlots, sizes.fdSlots + sizes.objectSlots + 3)
+        let plan = SlotPlan(threads: threads, sizes: sizes)
+        hostNotifications = plan.hostNotifications
+        hostFrames = plan.hostFrames
+        C = plan.slotsPerSandbox
         freeFrames = Array((0..<sizes.frames).reversed())
         frameUsers = Array(repeating: 0, count: sizes.frames)
         freeNotifications = Array((4..<max(4, sizes.notifications)).reversed())
         notificationUsers = Array(repeating: 0, count: sizes.notifications)
         for n in 1...3 where n < sizes.notifications { notificationUsers[n] = 1 }
+        let config: Configuration
+        do { config = try Personality.configuration(cast: cast, sizes: sizes) } catch {
+            preconditionFailure("sizes beyond the limits reach the replay: \(error.error)")
+        }
+        lock = Lockstep(config)
+        report.configuration = config
+        let firstThread = Personality.firstThread(cast)
+        started = [0, firstThread]
+        initiallyRunning = firstThread
+    }
 
-        // The initial state: the host's capabilities, each process's
-        // directory and endpoint capabilities, the first process's stdio,
-        // the host thread and the first process's first thread running.
+    /// Where the host's capabilities are and how many slots a sandbox has.
+    struct SlotPlan {
+        /// The host's first notification capability (after its endpoint and one thread capability per thread).
+        var hostNotifications: Int
+        /// The host's first frame capability.
+        var hostFrames: Int
+        /// Slots per sandbox: the host's capabilities and staging slot, or a
+        /// process's descriptors, object slots and three fixed slots.
+        var slotsPerSandbox: Int
+
+        init(threads: Int, sizes: Sizes) {
+            hostNotifications = Personality.hostThreadCaps + threads
+            hostFrames = hostNotifications + sizes.notifications
+            slotsPerSandbox = max(hostFrames + sizes.frames + 1, sizes.fdSlots + sizes.objectSlots + 3)
+        }
+    }
+
+    /// The first thread of the log, which runs from the start (every other is spawned); -1 for none.
+    static func firstThread(_ cast: Cast) -> Int {
+        cast.starts.keys.min().flatMap { cast.starts[$0]?.first }?.thread ?? -1
+    }
+
+    /// The initial state of a replay as a configuration: the host's
+    /// capabilities, each process's directory and endpoint capabilities, the
+    /// first process's stdio, the host thread and the first process's first
+    /// thread running. Throws when it is beyond the specification's limits.
+    static func configuration(cast: Cast, sizes: Sizes) throws(BeyondLimits) -> Configuration {
+        let threads = cast.sandboxOfThread.count
+        let plan = SlotPlan(threads: threads, sizes: sizes)
+        let C = plan.slotsPerSandbox
         typealias Ref = Configuration.SlotRef
         var caps: [Configuration.CapSpec] = [
             .init(at: Ref(sandbox: 0, slot: 0), type: .endpoint, object: 0, rights: .all)
@@ -274,40 +413,32 @@ struct Personality {
             caps.append(.init(at: Ref(sandbox: 0, slot: hostThreadCaps + t), type: .thread, object: t, rights: .write))
         }
         for n in 0..<sizes.notifications {
-            caps.append(.init(at: Ref(sandbox: 0, slot: hostNotifications + n), type: .notification, object: n,
+            caps.append(.init(at: Ref(sandbox: 0, slot: plan.hostNotifications + n), type: .notification, object: n,
                               rights: [.read, .write]))
         }
         for f in 0..<sizes.frames {
-            caps.append(.init(at: Ref(sandbox: 0, slot: hostFrames + f), type: .frame, object: f, rights: [.read, .write]))
+            caps.append(.init(at: Ref(sandbox: 0, slot: plan.hostFrames + f), type: .frame, object: f, rights: [.read, .write]))
         }
-        let C = self.C
         for sb in 1..<cast.sandboxes {
             caps.append(.init(at: Ref(sandbox: sb, slot: C - 1), type: .endpoint, object: 0, rights: .all,
                               parent: Ref(sandbox: 0, slot: 0)))
             caps.append(.init(at: Ref(sandbox: sb, slot: C - 2), type: .notification, object: 0, rights: .read,
-                              parent: Ref(sandbox: 0, slot: hostNotifications)))
+                              parent: Ref(sandbox: 0, slot: plan.hostNotifications)))
         }
         // stdin, stdout, stderr of the first process: notifications 1, 2, 3.
         for fd in 0..<3 {
             caps.append(.init(at: Ref(sandbox: 1, slot: fd), type: .notification, object: 1 + fd,
-                              rights: [.read, .write], parent: Ref(sandbox: 0, slot: hostNotifications + 1 + fd)))
+                              rights: [.read, .write], parent: Ref(sandbox: 0, slot: plan.hostNotifications + 1 + fd)))
         }
-        // The first thread of the log runs from the start; every other is spawned.
-        let first = cast.starts.keys.min().flatMap { cast.starts[$0]?.first }
-        let firstThread = first?.thread ?? -1
+        let firstThread = Personality.firstThread(cast)
         let sandboxOfThread = cast.sandboxOfThread
         let config = Configuration(
             name: "linux", sandboxes: cast.sandboxes, slotsPerSandbox: C,
             pagesPerSandbox: sizes.objectSlots, endpoints: 1, notifications: sizes.notifications, frames: sizes.frames,
             threads: (0..<threads).map { .init(sandbox: sandboxOfThread[$0], running: $0 == 0 || $0 == firstThread) },
             capabilities: caps)
-        do { try config.validate() } catch {
-            throw LinuxReplay.Failure(description: "the log needs a universe beyond the specification's limits: \(error)")
-        }
-        lock = Lockstep(config)
-        report.configuration = config
-        started = [0, firstThread]
-        initiallyRunning = firstThread
+        do { try config.validate() } catch { throw BeyondLimits(error: error) }
+        return config
     }
 
     /// Thread starts at event `i` (see `Cast`): from now on the tid is this
@@ -327,6 +458,15 @@ struct Personality {
 
     /// Replays every event of the log.
     mutating func replay() throws {
+        do { try replayEvents() } catch var full as PoolExhausted {
+            full.location = here
+            full.call = hereCall
+            throw full
+        }
+    }
+
+    /// `replay`, without the location of a pool that runs out.
+    private mutating func replayEvents() throws {
         for (i, e) in log.events.enumerated() {
             applyStarts(at: i)
             switch e {
@@ -473,6 +613,14 @@ struct Personality {
     }
 
     /// Records a difference with Linux.
+    /// The input error for an impossible log: `reason` about the call being
+    /// translated (`here`). The replay stops: a log that says what Linux
+    /// cannot have done is not a recording, and comparing against it means
+    /// nothing.
+    func inputError(_ reason: String) -> LinuxReplay.Failure {
+        LinuxReplay.Failure(location: here, reason: "`\(hereCall)`: \(reason)")
+    }
+
     mutating func mismatch(_ reason: String) {
         report.mismatches.append(LinuxReplay.Mismatch(location: here, call: hereCall, reason: reason))
     }

@@ -9,8 +9,8 @@ import LiteBoxSpec
 ///
 /// For each configuration, a seeded random sequence is generated first by a
 /// run of the specification: each call picks a running thread, a system call
-/// uniformly, then its arguments uniformly from `CallAlphabet.standard`'s
-/// choices for it (so many calls still fail on a precondition, as in
+/// uniformly among those `CallAlphabet.standard` has calls of (all 20 on the
+/// presets), then its arguments uniformly from the alphabet's choices for it (so many calls still fail on a precondition, as in
 /// exhaustive exploration); when no thread runs any more, or every
 /// `--restart` calls, the run restarts from the initial state. That sequence
 /// is then timed three ways in the same run: `step` (the calls alone),
@@ -38,9 +38,20 @@ struct BenchSpec: ParsableCommand {
     }
 
     /// The calls to time; `nil` marks a restart from the initial state.
-    func generate(_ spec: ConcreteSpec) -> [Call?] {
+    /// A system call is drawn among those the alphabet has calls of for the
+    /// chosen thread (a universe without pages, say, has no `map` calls).
+    /// Fails (exit 2) when no thread runs in the initial state: there is then
+    /// nothing to measure.
+    func generate(_ spec: ConcreteSpec) throws -> [Call?] {
         let cfg = spec.config
-        let bySyscall = Dictionary(grouping: CallAlphabet.standard.calls(for: cfg), by: \.syscall)
+        guard (0..<cfg.threads.count).contains(where: { spec.threadState(spec.initialState, $0) == .running }) else {
+            throw VerifyFailure(status: 2, message: "error: \(cfg.name): no thread runs in the initial state, so there are no calls to measure")
+        }
+        // Per thread, the alphabet's calls grouped by system call, in `Syscall.allCases` order.
+        let alphabet = CallAlphabet.standard.calls(for: cfg)
+        let byThread: [[[Call]]] = (0..<cfg.threads.count).map { t in
+            Syscall.allCases.map { sc in alphabet.filter { $0.thread == UInt32(t) && $0.syscall == sc } }.filter { !$0.isEmpty }
+        }
         var rng = Seeded(seed)
         var out: [Call?] = [nil]
         out.reserveCapacity(calls + calls / 10)
@@ -52,8 +63,9 @@ struct BenchSpec: ParsableCommand {
                 out.append(nil); s = spec.initialState; sinceRestart = 0; continue
             }
             let t = running[Int(rng.next() % UInt64(running.count))]
-            let sc = Syscall.allCases[Int(rng.next() % UInt64(Syscall.allCases.count))]
-            let group = bySyscall[sc]!.filter { $0.thread == UInt32(t) }
+            let groups = byThread[t]
+            // The alphabet always has calls for a running thread (exit at least).
+            let group = groups[Int(rng.next() % UInt64(groups.count))]
             let call = group[Int(rng.next() % UInt64(group.count))]
             out.append(call)
             s = spec.step(s, call).state
@@ -67,7 +79,7 @@ struct BenchSpec: ParsableCommand {
         print("configuration  cells  calls      ok%    step calls/s  step+invs calls/s  step+all calls/s")
         for cfg in configs {
             let spec = ConcreteSpec(cfg)
-            let sequence = generate(spec)
+            let sequence = try generate(spec)
             let count = sequence.lazy.filter { $0 != nil }.count
             var okCount = 0
             var broken = 0

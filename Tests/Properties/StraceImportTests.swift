@@ -64,6 +64,9 @@ let malformedExpectations: [(file: String, line: Int, column: Int, reason: Strin
     ("malformed-signal-line.strace", 1, 55, "must end with ' ---'"),
     ("malformed-unterminated-comment.strace", 1, 50, "unterminated comment"),
     ("malformed-split-unbalanced-quote.strace", 3, 23, "unterminated string"),
+    ("malformed-signal-without-name.strace", 2, 9, "a signal line must name a signal"),
+    ("malformed-nesting-too-deep.strace", 2, 270, "nesting too deep"),
+    ("malformed-integer-out-of-range.strace", 1, 11, "integer out of range"),
 ]
 
 @Suite struct StraceImportTests {
