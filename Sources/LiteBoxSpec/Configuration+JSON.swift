@@ -43,14 +43,20 @@ extension Configuration {
     /// | key | value |
     /// |---|---|
     /// | `name` | string: the configuration's name |
-    /// | `sandboxes` | integer, 1...32 |
-    /// | `slotsPerSandbox` | integer, 1...32; `sandboxes × slotsPerSandbox` ≤ 32 |
-    /// | `pagesPerSandbox`, `endpoints`, `notifications`, `frames` | integers, 0...32 |
-    /// | `threads` | array of 1...32 threads; thread `i` is object `i` of thread capabilities |
+    /// | `sandboxes` | integer, 1...4096 (`Configuration.maxObjects`) |
+    /// | `slotsPerSandbox` | integer, 1...8192; `sandboxes × slotsPerSandbox` ≤ 8192 (`Configuration.maxTotalSlots`) |
+    /// | `pagesPerSandbox`, `endpoints`, `notifications`, `frames` | integers, 0...4096 |
+    /// | `threads` | array of 1...4096 threads; thread `i` is object `i` of thread capabilities |
     /// | `capabilities` | array of capabilities (may be empty) |
     /// | `mappings` | optional array of mappings; default `[]` |
     /// | `frameValues` | optional array of integers 0...4294967295, one per frame; default `[]` (all frames zero) |
     /// | `kernel` | optional object of kernel-only sizes: `slotsPerSandbox` (at least the spec's, at most 2^24) and `pagesPerSandbox` (likewise); the production kernel's universe is that large, the specification ignores them |
+    ///
+    /// These are the specification's limits. Model checking and the proofs
+    /// are practical only for universes of at most 32 slots in all and a
+    /// handful of objects (the presets); the larger limits exist for
+    /// replaying real programs' traces (a slot's CDT descendant set is
+    /// `⌈slots / 32⌉` words, so the state grows with the square of the slots).
     ///
     /// A thread is `{"sandbox": s, "state": st}`: the sandbox whose spaces it
     /// uses, and `"running"` or `"inactive"` (threads cannot start blocked).
