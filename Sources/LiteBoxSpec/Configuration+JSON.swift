@@ -104,14 +104,17 @@ extension Configuration {
     /// documented at `init(json:file:)`.
     ///
     /// An unreadable file throws a `ConfigurationError` naming the file, with
-    /// no line or column, an empty field and the system's reason. Bytes that
-    /// are not UTF-8 are reported at their position.
+    /// no line or column, an empty field and the reason (`cannot read the
+    /// configuration file: ` and the system's reason, or that it is a
+    /// directory or a device). A file larger than
+    /// `InputFile.maxConfigurationBytes` (64 MiB) is refused with the reason
+    /// `larger than 67108864 bytes (64 MiB), the limit for a configuration
+    /// file`. Bytes that are not UTF-8 are reported at their position.
     public init(contentsOfFile path: String) throws(ConfigurationError) {
         let bytes: [UInt8]
-        switch readWholeFile(path) {
+        switch InputFile.contents(path, limit: InputFile.maxConfigurationBytes, what: "a configuration file") {
         case .success(let b): bytes = b
-        case .failure(let reason):
-            throw ConfigurationError(file: path, field: "", reason: "cannot read the configuration file: \(reason.message)")
+        case .failure(let e): throw ConfigurationError(inputFile: e)
         }
         try self.init(jsonBytes: bytes, file: path)
     }
@@ -182,6 +185,13 @@ extension Configuration {
         }
         s += "  \"frameValues\": [" + frameValues.map { String($0) }.joined(separator: ", ") + "]\n"
         return s + "}\n"
+    }
+}
+
+extension ConfigurationError {
+    /// The error for a configuration file that could not be read.
+    init(inputFile e: InputFileError) {
+        self.init(file: e.path, field: "", reason: e.tooLarge ? e.reason : "cannot read the configuration file: \(e.reason)")
     }
 }
 
@@ -440,28 +450,93 @@ private struct ConfigurationDecoder {
 
 // MARK: - Reading files
 
-/// Why a file could not be read.
-private struct FileReadError: Error {
-    var message: String
-}
+/// Reading the tools' input files (configurations, LiteBox traces, strace
+/// logs) whole, with a size limit and a clear reason when they cannot be read.
+///
+/// Regular files and pipes are read; a directory or a device is refused
+/// before anything is read (`/dev/zero` would never end). A regular file
+/// larger than the limit is refused from its size alone, and a pipe once it
+/// has delivered more than the limit.
+public enum InputFile {
+    /// The largest configuration file read: 64 MiB. (A configuration at the
+    /// specification's limits, 8192 capabilities, is about 1 MB.)
+    public static let maxConfigurationBytes = 64 << 20
+    /// The largest LiteBox trace or strace log read: 1 GiB.
+    public static let maxTraceBytes = 1 << 30
 
-/// The bytes of the file at `path`, or the system's reason why not.
-private func readWholeFile(_ path: String) -> Result<[UInt8], FileReadError> {
-    func systemError() -> FileReadError {
-        let code = errno
-        if let s = strerror(code) { return FileReadError(message: String(cString: s)) }
-        return FileReadError(message: "error \(code)")
-    }
-    guard let f = fopen(path, "rb") else { return .failure(systemError()) }
-    defer { fclose(f) }
-    var contents: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-        contents.append(contentsOf: buffer[0..<n])
-        if n < buffer.count {
-            if ferror(f) != 0 { return .failure(systemError()) }
-            return .success(contents)
+    /// The bytes of the file at `path`, at most `limit` of them, or why not.
+    /// `what` names the kind of file in the size error ("a configuration file").
+    public static func contents(_ path: String, limit: Int, what: String) -> Result<[UInt8], InputFileError> {
+        func failure(_ reason: String, tooLarge: Bool = false) -> Result<[UInt8], InputFileError> {
+            .failure(InputFileError(path: path, reason: reason, tooLarge: tooLarge))
+        }
+        func systemReason(_ code: Int32) -> String {
+            if let s = strerror(code) { return String(cString: s) }
+            return "error \(code)"
+        }
+        func tooLarge() -> Result<[UInt8], InputFileError> {
+            failure("larger than \(byteCount(limit)), the limit for \(what)", tooLarge: true)
+        }
+        if path.isEmpty { return failure("an empty path") }
+        if path.utf8.contains(0) { return failure("the path contains a NUL character") }
+        var fd: Int32
+        repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        if fd < 0 { return failure(systemReason(errno)) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) != 0 { return failure(systemReason(errno)) }
+        var expected = 0
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            if Int(info.st_size) > limit { return tooLarge() }
+            expected = Int(info.st_size)
+        case S_IFIFO, S_IFSOCK: break
+        case S_IFDIR: return failure("is a directory")
+        case S_IFCHR: return failure("not a regular file or a pipe (a character device)")
+        case S_IFBLK: return failure("not a regular file or a pipe (a block device)")
+        default: return failure("not a regular file or a pipe")
+        }
+        var contents: [UInt8] = []
+        contents.reserveCapacity(expected)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return failure(systemReason(errno))
+            }
+            if n == 0 { return .success(contents) }
+            if contents.count + n > limit { return tooLarge() }
+            contents.append(contentsOf: buffer[0..<n])
         }
     }
+
+    /// `n` bytes, and in the largest binary unit that divides it:
+    /// "67108864 bytes (64 MiB)", "1000 bytes".
+    static func byteCount(_ n: Int) -> String {
+        for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where n >= 1 << shift && n % (1 << shift) == 0 {
+            return "\(n) bytes (\(n >> shift) \(unit))"
+        }
+        return "\(n) bytes"
+    }
+}
+
+/// Why an input file could not be read: the path, and the reason.
+public struct InputFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path as given.
+    public var path: String
+    /// What is wrong, without the path: the system's reason (`No such file
+    /// or directory`, `Permission denied`), `is a directory`, `not a regular
+    /// file or a pipe (a character device)`, or `larger than N bytes (...),
+    /// the limit for ...`.
+    public var reason: String
+    /// Whether the file exceeds the size limit (the file itself could be read).
+    public var tooLarge: Bool
+
+    public init(path: String, reason: String, tooLarge: Bool = false) {
+        self.path = path; self.reason = reason; self.tooLarge = tooLarge
+    }
+
+    /// `path: reason`.
+    public var description: String { "\(path): \(reason)" }
 }
