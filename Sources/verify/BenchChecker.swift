@@ -23,6 +23,10 @@ struct BenchChecker: ParsableCommand {
     @Option(help: "Threads for the parallel run (default: every core).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try validateSearch(depth: depth, threads: threads)
+    }
+
     func run() throws {
         let cfg = try loadConfiguration(config)
         let model = LiteBoxModel(ConcreteSpec(cfg))

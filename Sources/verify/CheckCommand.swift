@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print a machine-readable JSON report on stdout.")
     var json = false
 
-    @Option(help: "Where to write the counterexample trace, if a violation is found.")
+    @Option(help: "Where to write the counterexample trace, if a violation is found (it names a configuration file relative to its own directory).")
     var counterexample: String = "counterexample.trace"
 
     @Flag(help: "Also check refinement: from every explored state, the production kernel (concretized from the state) must agree with every explored transition.")
@@ -37,8 +37,8 @@ struct CheckCommand: ParsableCommand {
     var noProofs = false
 
     func validate() throws {
-        guard depth >= 0 else { throw ValidationError("--depth must be at least 0") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try validateSearch(depth: depth, threads: threads)
+        guard !counterexample.isEmpty else { throw ValidationError("--counterexample must name a file") }
     }
 
     func run() throws {
@@ -63,12 +63,28 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
+/// The range checks of `--depth` and `--threads` shared by the commands
+/// that run the checker (ArgumentParser reports them with exit status 2).
+func validateSearch(depth: Int, threads: Int) throws {
+    guard depth >= 0 else { throw ValidationError("--depth must be at least 0, got \(depth)") }
+    guard (1...maxWorkers).contains(threads) else {
+        throw ValidationError("--threads must be between 1 and \(maxWorkers), got \(threads)")
+    }
+}
+
 /// Runs the checker with progress on stderr, prints the report, writes the
 /// counterexample; returns the result.
 func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
               counterexamplePath: String?, refinement: Bool = false,
               extraJSON: (key: String, object: String)? = nil) throws -> CheckResult {
     let spec = model.spec
+    // How the counterexample will name the configuration: so that it
+    // resolves from the trace file's own directory (a preset stays a
+    // preset). Checked before the search, not after minutes of it.
+    let reference = counterexamplePath.map { Trace.configReference(configName, forTraceAt: $0) } ?? configName
+    if counterexamplePath != nil && !Trace.canName(reference) {
+        throw VerifyFailure(status: 2, message: "error: --config \(Trace.quoted(configName, limit: nil)): a trace's config line cannot name \(Trace.quoted(reference, limit: nil)) (it holds '#', a control character, or leading or trailing spaces), so a counterexample could not be replayed; rename the file")
+    }
     stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     let progress: @Sendable (LevelReport) -> Void = { level in
         let rate = level.transitionsPerSecond / 1e6
@@ -80,13 +96,9 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     let result = refinement ? Checker.run(RefinementModel(model), options) : Checker.run(model, options)
     var trace: Trace?
     if let v = result.violation {
-        trace = Trace(config: configName, entries: replay(spec, v.trace.map { model.calls[$0] }),
+        trace = Trace(config: reference, entries: replay(spec, v.trace.map { model.calls[$0] }),
                       comments: ["counterexample: \(v.kind.rawValue) \(v.name) broken after \(v.trace.count) calls"])
-        if let path = counterexamplePath, let t = trace {
-            do { try t.text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                throw VerifyFailure(status: 2, message: "error: cannot write \(path): \(error.localizedDescription)")
-            }
-        }
+        if let path = counterexamplePath, let t = trace { try writeText(t.text, to: path) }
     }
     if json {
         print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath, extra: extraJSON))

@@ -38,6 +38,14 @@ struct MutantsCommand: ParsableCommand {
     @Option(help: "With --show: where to write the counterexample trace.")
     var counterexample: String = "counterexample.trace"
 
+    func validate() throws {
+        try validateSearch(depth: depth, threads: threads)
+        if let show, Mutant(rawValue: show) == nil {
+            throw ValidationError("unknown mutant \(Trace.quoted(show)) for --show; the mutants: \(Mutant.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard !counterexample.isEmpty else { throw ValidationError("--counterexample must name a file") }
+    }
+
     func run() throws {
         let cfg = try loadConfiguration(config)
         if let show {

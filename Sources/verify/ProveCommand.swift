@@ -37,7 +37,8 @@ struct ProveCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (1...maxWorkers).contains(jobs) else { throw ValidationError("--jobs must be between 1 and \(maxWorkers), got \(jobs)") }
+        guard emit != "" else { throw ValidationError("--emit must name a directory") }
     }
 
     func run() throws {
@@ -133,17 +134,13 @@ func proofsJSON(_ prover: Prover, _ summary: ProofSummary) -> String {
 /// and hypotheses, and the solver version. Only the times change from run to
 /// run (CI compares the rest byte for byte).
 func writeProofs(_ results: [ProofResult], to dir: String, configName: String, seconds: Double) throws {
-    do {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for r in results {
-            guard let text = r.smtlib else { continue }
-            try text.write(toFile: "\(dir)/\(r.obligation.name).smt2", atomically: true, encoding: .utf8)
-        }
-        try proofIndex(results, configName: configName, seconds: seconds)
-            .write(toFile: "\(dir)/README.md", atomically: true, encoding: .utf8)
-    } catch {
-        throw VerifyFailure(status: 2, message: "error: cannot write proofs to \(dir): \(error.localizedDescription)")
+    try makeDirectories(dir)
+    let base = dir.hasSuffix("/") ? dir : dir + "/"
+    for r in results {
+        guard let text = r.smtlib else { continue }
+        try writeText(text, to: "\(base)\(r.obligation.name).smt2")
     }
+    try writeText(proofIndex(results, configName: configName, seconds: seconds), to: "\(base)README.md")
 }
 
 /// The auditors' index of `proofs/`.

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import LiteBoxSpec
 import StraceImport
 
 /// Runs a program under `strace -f -tt -T -y -s 64` (`StraceRecorder.options`)
@@ -28,6 +29,7 @@ struct RecordCommand: ParsableCommand {
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("name the program to record after `--`: verify record -- PROGRAM ARGS...") }
+        guard output != "" else { throw ValidationError("--output must name a file") }
     }
 
     func run() throws {
@@ -39,10 +41,7 @@ struct RecordCommand: ParsableCommand {
         } catch {
             throw VerifyFailure(status: 2, message: "error: \(error)")
         }
-        let text: String
-        do { text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self) } catch {
-            throw VerifyFailure(status: 2, message: "error: \(outputPath): cannot read the recording: \(error.localizedDescription)")
-        }
+        let text = try readText(outputPath, what: "an strace log", kind: "the recording")
         let log: StraceLog
         do { log = try StraceImporter.parse(text, file: outputPath) } catch {
             throw VerifyFailure(status: 2, message: "error: the recording does not parse: \(error)")
@@ -50,7 +49,7 @@ struct RecordCommand: ParsableCommand {
         guard !log.events.isEmpty else {
             throw VerifyFailure(status: 2, message: "error: strace recorded nothing in \(outputPath) (strace ended with \(how))")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).count
+        let lines = Trace.lines(text).filter { !$0.isEmpty }.count
         // The traced program's own end: the exit or kill line of the first process.
         var programEnd = how
         if let first = log.calls.first?.pid {

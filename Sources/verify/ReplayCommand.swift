@@ -59,15 +59,13 @@ struct ReplayCommand: ParsableCommand {
         var total = 0
         var failedFiles = 0
         for file in files {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
             let item: (json: String, calls: Int, failed: Bool)
-            if exists && isDirectory.boolValue {
+            if fileKind(file) == .directory {
                 item = try replayStrace(file, inputs: try straceSet(file))
             } else {
-                let text = try read(file)
-                let meaningful = text.split(separator: "\n").contains { line in
-                    let t = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+                let text = try readText(file, what: "a trace or strace log", kind: "the file")
+                let meaningful = Trace.lazyLines(text).contains { line in
+                    let t = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{FEFF}" }
                     return !t.isEmpty && !t.hasPrefix("#")
                 }
                 guard meaningful else {
@@ -92,25 +90,33 @@ struct ReplayCommand: ParsableCommand {
         if failedFiles > 0 { throw VerifyFailure(status: 1, message: "") }
     }
 
-    /// The text of `file`, or exit status 2.
-    func read(_ file: String) throws -> String {
-        do { return try String(contentsOfFile: file, encoding: .utf8) } catch {
-            // strace output may hold bytes that are not UTF-8 (it escapes them, but be safe).
-            if let data = FileManager.default.contents(atPath: file) { return String(decoding: data, as: UTF8.self) }
-            throw VerifyFailure(status: 2, message: "error: \(file): cannot read the trace: \(error.localizedDescription)")
-        }
-    }
-
-    /// The files of an `strace -ff` set: every `NAME.PID` file in `directory`.
+    /// The files of an `strace -ff -o NAME` set: the `NAME.PID` files of
+    /// `directory` (`Trace.straceSetEntry`), in name order. Every entry must
+    /// be one, all of the same NAME: anything else in the directory, an
+    /// unreadable directory or member, or no member at all is an error
+    /// (status 2) naming it.
     func straceSet(_ directory: String) throws -> [(path: String, text: String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let members = names.filter { n in n.split(separator: ".").last.map { $0.allSatisfy(\.isNumber) } ?? false }.sorted()
+        let names = try directoryEntries(directory).sorted()
+        var members: [String] = []
+        var prefixes: Set<String> = []
+        for n in names {
+            switch Trace.straceSetEntry(n) {
+            case .member(let prefix, _):
+                members.append(n)
+                prefixes.insert(prefix)
+            case .other(let reason):
+                throw VerifyFailure(status: 2, message: "error: \((directory as NSString).appendingPathComponent(Trace.quoted(n, quote: false, limit: nil))): not a file of an strace -ff set: \(reason); the directory of an -ff set must hold only its NAME.PID files")
+            }
+        }
         guard !members.isEmpty else {
             throw VerifyFailure(status: 2, message: "error: \(directory): not an strace -ff set (no NAME.PID files)")
         }
-        return try members.map { n in
-            let path = (directory as NSString).appendingPathComponent(n)
-            return (path, try read(path))
+        if prefixes.count > 1 {
+            throw VerifyFailure(status: 2, message: "error: \(directory): holds the files of more than one strace -ff set (\(prefixes.sorted().map { Trace.quoted($0 + ".*", limit: nil) }.joined(separator: ", "))); an -ff set's directory must hold one set only")
+        }
+        return try members.map { m in
+            let path = (directory as NSString).appendingPathComponent(m)
+            return (path, try readText(path, what: "an strace log", kind: "the strace file"))
         }
     }
 
@@ -120,7 +126,7 @@ struct ReplayCommand: ParsableCommand {
         let config: Configuration
         do {
             trace = try Trace(parsing: text, file: file)
-            config = try trace.loadConfiguration(relativeTo: (file as NSString).deletingLastPathComponent)
+            config = try trace.loadConfiguration(forTraceAt: file)
         } catch {
             throw VerifyFailure(status: 2, message: "error: \(error)")
         }

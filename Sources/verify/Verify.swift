@@ -30,7 +30,7 @@ struct Verify: ParsableCommand {
 func loadConfiguration(_ nameOrPath: String) throws -> Configuration {
     if let preset = Configuration.preset(nameOrPath) { return preset }
     if !nameOrPath.contains("/") && !nameOrPath.hasSuffix(".json") {
-        throw VerifyFailure(status: 2, message: "error: '\(nameOrPath)' is neither a preset (\(Configuration.presetNames.joined(separator: ", "))) nor a .json file path")
+        throw VerifyFailure(status: 2, message: "error: \(Trace.quoted(nameOrPath, limit: nil)) is neither a preset (\(Configuration.presetNames.joined(separator: ", "))) nor a .json file path")
     }
     do {
         return try Configuration(contentsOfFile: nameOrPath)
