@@ -228,9 +228,9 @@ func reasons(_ r: LinuxReplay.Report) -> [String] { r.mismatches.map { "\($0.loc
         #expect(r.restarts == 0)
         #expect(reasons(r) == [])
         #expect(r.divergences.isEmpty)
-        // 40 futex words: each takes an object slot, and the first estimate (16) runs out.
-        let futexes = (0..<40).map { "futex(0x7f00000\(1000 + 8 * $0), FUTEX_WAKE_PRIVATE, 1) = 0" }
-        let f = try replayStrace(futexes.joined(separator: "\n"))
+        // 200 open files: the first estimate of open file descriptions (at most 128) runs out.
+        let opens = (3..<203).map { "openat(AT_FDCWD, \"/f\($0)\", O_RDONLY) = \($0)" }
+        let f = try replayStrace(opens.joined(separator: "\n"))
         #expect(f.restarts >= 1)
         #expect(reasons(f) == [])
         #expect(f.divergences.isEmpty)
