@@ -109,7 +109,12 @@ public struct LinuxReplay {
     /// size the failing call needs when it says (a descriptor number), and
     /// at least doubled. A universe beyond the limits is reported at the call
     /// that needed it.
-    public static func run(_ log: StraceLog) throws -> Report {
+    ///
+    /// `restarting`, when given, is told each time a pool runs out, before
+    /// the replay starts over (a replay near the limits is slow, so a tool
+    /// shows why it is replaying again): where, which call, which pool and
+    /// its old and new sizes, and the slots of the universe replayed next.
+    public static func run(_ log: StraceLog, restarting: ((String) -> Void)? = nil) throws -> Report {
         let cast = try Cast(log)
         var sizes = Sizes(estimatingFrom: log)
         var cause = sizes.largestDescriptor
@@ -128,6 +133,13 @@ public struct LinuxReplay {
                 sizes.grow(full.pool, atLeast: full.needed)
                 cause = full
                 restarts += 1
+                if let restarting {
+                    var next = sizes
+                    try fitToLimits(&next, cast: cast, cause: cause, grownFrom: grownFrom)
+                    let slots = cast.sandboxes * Personality.SlotPlan(threads: cast.sandboxOfThread.count, sizes: next).slotsPerSandbox
+                    restarting("\(full.location): `\(full.call)` ran out of \(full.pool.rawValue) (\(grownFrom!)); "
+                               + "replaying again with \(next.size(of: full.pool)) (\(slots) slots in all)")
+                }
             }
         }
     }

@@ -183,7 +183,9 @@ struct ReplayCommand: ParsableCommand {
             throw VerifyFailure(status: 2, message: "error: \(error)")
         }
         let report: LinuxReplay.Report
-        do { report = try LinuxReplay.run(log) } catch let failure as LinuxReplay.Failure {
+        do {
+            report = try LinuxReplay.run(log) { stderr("verify: \($0)") }
+        } catch let failure as LinuxReplay.Failure {
             // A failure at a call names its file and line; one about the whole log gets the log's name.
             let message = failure.location == nil ? "\(name): \(failure)" : "\(failure)"
             throw VerifyFailure(status: 2, message: "error: \(message)")

@@ -196,9 +196,13 @@ func reasons(_ r: LinuxReplay.Report) -> [String] { r.mismatches.map { "\($0.loc
         #expect(r.restarts == 0)
         #expect(try #require(r.configuration).slotsPerSandbox >= 1001 + 3)
         // fcntl(F_DUPFD)'s is not: one restart, straight to the size it needs (not 32 → 64 → ... → 1024).
-        let f = try replayStrace("fcntl(1, F_DUPFD, 700) = 700\nwrite(700, \"x\", 1) = 1")
+        var told: [String] = []
+        let f = try LinuxReplay.run(StraceImporter.parse("fcntl(1, F_DUPFD, 700) = 700\nwrite(700, \"x\", 1) = 1", file: "s.strace")) {
+            told.append($0)
+        }
         #expect(reasons(f) == [])
         #expect(f.restarts == 1)
+        #expect(told == ["s.strace:1: `fcntl(...) = 700 [pid 0]` ran out of file-descriptor slots (32); replaying again with 701 (1440 slots in all)"])
         #expect(try #require(f.configuration).slotsPerSandbox >= 701 + 3)
     }
 
