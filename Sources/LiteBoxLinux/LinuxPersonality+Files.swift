@@ -136,7 +136,8 @@ extension Personality {
             let array = c.name == "socketpair" ? c.args.dropFirst(3).first : c.args.first
             guard case .array(let items)? = array, items.count == 2,
                   let a = items[0].intValue, let b = items[1].intValue else {
-                throw inputError("a successful \(c.name) returns two descriptors in an array; the log does not show them")
+                throw inputError("a successful \(c.name) returns two descriptors in an array, and the log does not show them "
+                                 + "(strace prints only an address under -e verbose=none or when it cannot read them), so the replay cannot follow them")
             }
             let pipe = c.name != "socketpair"
             created = [(Int(a), pipe ? .read : [.read, .write]), (Int(b), pipe ? .write : [.read, .write])]
@@ -147,7 +148,7 @@ extension Personality {
         var taken: Set<Int> = []
         for (fd, rights) in created {
             guard fd >= 0 else { throw inputError("a successful \(c.name) cannot return the negative descriptor \(fd)") }
-            guard fd < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots, needed: fd + 1) }
+            guard fd < sizes.fdSlots else { throw try descriptorBeyondTable(fd) }
             try freeIfClosing(fd, t)
             guard let lowest = (0..<sizes.fdSlots).first(where: { capType(sb, $0) == 0 && !taken.contains($0) }) else {
                 throw PoolExhausted(pool: .fdSlots)
@@ -162,6 +163,16 @@ extension Personality {
                 processes[process(of: t)].cloexec.remove(fd)
             }
         }
+    }
+
+    /// Linux gave descriptor `fd`, beyond the descriptor slots: the pool
+    /// runs out (the replay grows it to `fd + 1`), unless no universe the
+    /// specification allows has that many slots (an input error at the call).
+    func descriptorBeyondTable(_ fd: Int) throws(LinuxReplay.Failure) -> PoolExhausted {
+        guard fd < Configuration.maxTotalSlots else {
+            throw inputError("descriptor \(fd) is beyond the specification's limit of \(Configuration.maxTotalSlots) slots in all")
+        }
+        return PoolExhausted(pool: .fdSlots, needed: fd + 1)
     }
 
     /// dup, dup2, dup3: the new descriptor is a copy of the old capability
@@ -186,7 +197,7 @@ extension Personality {
     mutating func place(copyOf old: Int, at new: Int, lowestFrom: Int?, _ t: Int, cloexec: Bool) throws {
         let sb = sandbox(of: t)
         guard new >= 0 else { throw inputError("a successful call cannot return the negative descriptor \(new)") }
-        guard new < sizes.fdSlots else { throw PoolExhausted(pool: .fdSlots, needed: new + 1) }
+        guard new < sizes.fdSlots else { throw try descriptorBeyondTable(new) }
         if let from = lowestFrom {
             try freeIfClosing(new, t)
             // Linux allocated `new` ≥ `from`; a start beyond the table would have needed a larger one.

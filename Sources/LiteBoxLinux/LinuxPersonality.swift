@@ -117,71 +117,86 @@ public struct LinuxReplay {
     public static func run(_ log: StraceLog, restarting: ((String) -> Void)? = nil) throws -> Report {
         let cast = try Cast(log)
         var sizes = Sizes(estimatingFrom: log)
-        var cause = sizes.largestDescriptor
-        var grownFrom: Int?
+        var lastRanOut: Pool?
         var restarts = 0
         while true {
             do {
-                try fitToLimits(&sizes, cast: cast, cause: cause, grownFrom: grownFrom)
-                var p = try Personality(log: log, cast: cast, sizes: sizes)
+                try fitToLimits(&sizes, cast: cast, first: lastRanOut)
+                var p = Personality(log: log, cast: cast, sizes: sizes)
                 try p.replay()
                 var report = p.report
                 report.restarts = restarts
                 return report
             } catch let full as PoolExhausted {
-                grownFrom = sizes.size(of: full.pool)
+                let old = sizes.size(of: full.pool)
+                sizes.needs[full.pool] = Need(size: max(full.needed ?? old + 1, old + 1), location: full.location, call: full.call)
                 sizes.grow(full.pool, atLeast: full.needed)
-                cause = full
+                lastRanOut = full.pool
                 restarts += 1
                 if let restarting {
                     var next = sizes
-                    try fitToLimits(&next, cast: cast, cause: cause, grownFrom: grownFrom)
+                    try fitToLimits(&next, cast: cast, first: full.pool)
                     let slots = cast.sandboxes * Personality.SlotPlan(threads: cast.sandboxOfThread.count, sizes: next).slotsPerSandbox
-                    restarting("\(full.location): `\(full.call)` ran out of \(full.pool.rawValue) (\(grownFrom!)); "
+                    restarting("\(full.location): `\(full.call)` ran out of \(full.pool.rawValue) (\(old)); "
                                + "replaying again with \(next.size(of: full.pool)) (\(slots) slots in all)")
                 }
             }
         }
     }
 
-    /// Makes `sizes` fit the specification's limits when the growth of
-    /// `cause.pool` (from `grownFrom`) went too far: the pool is cut back to
-    /// the largest size that fits, but never below what `cause` needs (its
-    /// `needed`, or one more than `grownFrom`). Throws, at `cause`'s call,
-    /// when even that does not fit, and for the whole log when there is no
-    /// cause (the log's processes and threads alone are too many).
-    static func fitToLimits(_ sizes: inout Sizes, cast: Cast, cause: PoolExhausted?, grownFrom: Int?) throws(Failure) {
+    /// Makes `sizes` fit the specification's limits. When they do not, every
+    /// pool starts from what the log is known to need of it (`Sizes.needs`)
+    /// and grows back towards its size in `sizes`, each to the largest size
+    /// that fits, `first` (the pool that last ran out) first. Throws when
+    /// even the known needs do not fit: at the call that showed a need
+    /// (`first`'s, or else another pool's), or for the whole log (its
+    /// processes and threads alone are too many). Only configurations are
+    /// built here, nothing is replayed, so this is cheap.
+    static func fitToLimits(_ sizes: inout Sizes, cast: Cast, first: Pool?) throws(Failure) {
         func excess(_ s: Sizes) -> ConfigurationError? {
             do { _ = try Personality.configuration(cast: cast, sizes: s); return nil } catch { return error.error }
         }
-        guard let tooLarge = excess(sizes) else { return }
-        guard let cause else {
-            throw Failure(reason: "the log needs a universe beyond the specification's limits: \(tooLarge)")
+        if excess(sizes) == nil { return }
+        var fitted = sizes
+        for pool in Pool.allCases { fitted.set(pool, min(sizes.size(of: pool), sizes.need(pool).size)) }
+        if let tooLarge = excess(fitted) {
+            let shown = ([first].compactMap { $0 } + Pool.allCases).first { sizes.need($0).call != nil }
+            guard let pool = shown, let call = sizes.need(pool).call else {
+                throw Failure(reason: "the log needs a universe beyond the specification's limits even with the smallest pools: \(tooLarge)")
+            }
+            let need = sizes.need(pool)
+            throw Failure(location: need.location, reason: "`\(call)` needs \(need.size) \(pool.rawValue), so the universe "
+                          + "would be beyond the specification's limits: \(tooLarge)")
         }
-        let pool = cause.pool
-        let minimum = cause.needed ?? (grownFrom ?? sizes.size(of: pool) - 1) + 1
-        var smallest = sizes
-        smallest.set(pool, minimum)
-        if let still = excess(smallest) {
-            throw Failure(location: cause.location, reason: "`\(cause.call)` needs \(minimum) \(pool.rawValue), so the universe "
-                          + "would be beyond the specification's limits: \(still)")
+        for pool in [first].compactMap({ $0 }) + Pool.allCases.filter({ $0 != first }) {
+            var fits = fitted.size(of: pool), tooBig = sizes.size(of: pool)
+            var trial = fitted
+            trial.set(pool, tooBig)
+            if excess(trial) == nil { fitted = trial; continue }
+            // The largest size in fits..<tooBig that fits (the universe only grows with a pool).
+            while tooBig - fits > 1 {
+                let mid = (fits + tooBig) / 2
+                trial.set(pool, mid)
+                if excess(trial) == nil { fits = mid } else { tooBig = mid }
+            }
+            fitted.set(pool, fits)
         }
-        // The largest size in minimum..<attempted that fits (the cost only grows with the size).
-        var fits = minimum, tooBig = sizes.size(of: pool)
-        while tooBig - fits > 1 {
-            let mid = (fits + tooBig) / 2
-            var s = sizes
-            s.set(pool, mid)
-            if excess(s) == nil { fits = mid } else { tooBig = mid }
-        }
-        sizes.set(pool, fits)
+        sizes = fitted
     }
 }
 
 /// A pool of the universe that ran out.
-enum Pool: String, Sendable {
+enum Pool: String, CaseIterable, Sendable {
     case fdSlots = "file-descriptor slots", objectSlots = "object slots per process"
     case notifications, frames
+}
+
+/// What a log is known to need of a pool: a size, and the call that showed
+/// it (none for the least a replay works with).
+struct Need: Sendable {
+    var size: Int
+    var location: StraceLocation?
+    var call: String?
 }
 
 /// Thrown when the universe a log needs is beyond the specification's limits.
@@ -214,8 +229,22 @@ struct Sizes: Sendable {
     var notifications = 16
     /// Frames (mapping regions) in all.
     var frames = 64
-    /// The call whose descriptor set `fdSlots` beyond its default, if any.
-    var largestDescriptor: PoolExhausted?
+    /// Per pool, the least the log is known to need (`need(_:)`): set by
+    /// the first estimate (descriptor numbers) and by each pool that runs
+    /// out; otherwise the least a replay works with.
+    var needs: [Pool: Need] = [:]
+
+    /// What the log is known to need of `pool`: `needs[pool]`, or the least a
+    /// replay works with (stdio's three descriptors, the directory's and
+    /// stdio's four notifications, one object slot and one frame).
+    func need(_ pool: Pool) -> Need {
+        if let n = needs[pool] { return n }
+        switch pool {
+        case .fdSlots: return Need(size: 3)
+        case .objectSlots, .frames: return Need(size: 1)
+        case .notifications: return Need(size: 4)
+        }
+    }
 
     /// A first estimate from the numbers of calls that create objects, and
     /// descriptor slots enough for the highest descriptor a successful
@@ -227,12 +256,9 @@ struct Sizes: Sendable {
             switch LinuxCalls.kind(of: c.name) {
             case .create, .duplicate:
                 creates += 1
-                if let r = c.returnValue, r >= Int64(fdSlots), r < Int64(KernelSizes.maxSlotsPerSandbox) {
+                if let r = c.returnValue, r >= Int64(fdSlots), r < Int64(Configuration.maxTotalSlots) {
                     fdSlots = Int(r) + 1
-                    var cause = PoolExhausted(pool: .fdSlots, needed: fdSlots)
-                    cause.location = c.start
-                    cause.call = LinuxCalls.render(c)
-                    largestDescriptor = cause
+                    needs[.fdSlots] = Need(size: fdSlots, location: c.start, call: LinuxCalls.render(c))
                 }
             case .createPair, .futex: creates += 1
             case .memory: memory += 1
@@ -360,7 +386,7 @@ struct Personality {
 
     /// The replay of `log`, cast as `cast`, in the universe of `sizes`
     /// (which must fit the specification's limits: `fitToLimits`).
-    init(log: StraceLog, cast: Cast, sizes: Sizes) throws {
+    init(log: StraceLog, cast: Cast, sizes: Sizes) {
         self.log = log
         self.sizes = sizes
         self.cast = cast
@@ -522,6 +548,7 @@ struct Personality {
         try ensureStarted(t)
         try ensureRunning(t)
         if kind == .path { report.pathLookups += 1 }
+        try requireNumericDescriptors(c, kind)
         // A call the log cut off before it returned (no result) takes no
         // effect, except a futex wait: its thread waits for good.
         if c.result == .none && !(kind == .futex && LinuxCalls.futexOperation(c) == .wait) { return }
@@ -624,15 +651,32 @@ struct Personality {
         return lock.issue(call, origin: origin)
     }
 
-    /// Records a difference with Linux.
-    /// The input error for an impossible log: `reason` about the call being
-    /// translated (`here`). The replay stops: a log that says what Linux
-    /// cannot have done is not a recording, and comparing against it means
-    /// nothing.
+    /// Requires the descriptor arguments of `c` to be numbers (or
+    /// `AT_FDCWD`): strace prints a descriptor as a decimal integer, so one
+    /// it could not read as a 64-bit integer (kept as raw text) means the log
+    /// is not strace's, and the call cannot be replayed.
+    func requireNumericDescriptors(_ c: StraceCall, _ kind: LinuxCalls.Kind) throws {
+        let descriptor: StraceValue?
+        switch kind {
+        case .close, .closeRange, .duplicate, .fd, .fcntl: descriptor = c.args.first
+        case .path, .create: descriptor = Personality.directoryArgument(c)
+        case .memory where c.name == "mmap" || c.name == "mmap2": descriptor = c.args.dropFirst(4).first
+        default: descriptor = nil
+        }
+        if case .raw(let text)? = descriptor {
+            throw inputError("the descriptor argument '\(text)' is not a number")
+        }
+    }
+
+    /// The input error for a log the replay cannot follow: `reason` about
+    /// the call being translated (`here`). The replay stops: a log that says
+    /// what Linux cannot have done, or hides what a call did, is not a
+    /// recording the replay can compare against.
     func inputError(_ reason: String) -> LinuxReplay.Failure {
         LinuxReplay.Failure(location: here, reason: "`\(hereCall)`: \(reason)")
     }
 
+    /// Records a difference with Linux.
     mutating func mismatch(_ reason: String) {
         report.mismatches.append(LinuxReplay.Mismatch(location: here, call: hereCall, reason: reason))
     }

@@ -533,6 +533,7 @@ public struct InputFileError: Error, Equatable, Sendable, CustomStringConvertibl
     /// Whether the file exceeds the size limit (the file itself could be read).
     public var tooLarge: Bool
 
+    /// The error `reason` about the file `path` (`tooLarge` when it exceeds the size limit).
     public init(path: String, reason: String, tooLarge: Bool = false) {
         self.path = path; self.reason = reason; self.tooLarge = tooLarge
     }

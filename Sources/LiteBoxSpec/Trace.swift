@@ -61,11 +61,16 @@ public struct Trace: Equatable, Sendable {
     public var entries: [Entry]
     /// Comment lines written before the header (without the `# `).
     public var comments: [String]
-    /// Where the configuration's name starts in the file it was read from
-    /// (line 0 if built in memory), for errors about the configuration.
+    /// The line of the file it was read from where the configuration's name
+    /// is (0 if built in memory), for errors about the configuration.
     public var configLine: Int
+    /// The column of that line where the configuration's name starts (0 if built in memory).
     public var configColumn: Int
 
+    /// A trace of `entries` on the configuration `config` (a preset name or
+    /// a file path, relative to the trace's directory), with `comments` before
+    /// the header; `configLine` and `configColumn` locate the name in the
+    /// file it was read from, for errors (0 for a trace built in memory).
     public init(config: String, entries: [Entry], comments: [String] = [], configLine: Int = 0, configColumn: Int = 0) {
         self.config = config; self.entries = entries; self.comments = comments
         self.configLine = configLine; self.configColumn = configColumn
@@ -151,34 +156,6 @@ extension Trace {
             return false
         }
         return false
-    }
-
-    /// What an entry of an `strace -ff -o NAME` directory is.
-    public enum StraceSetEntry: Equatable, Sendable {
-        /// `NAME.PID`: the file of process `pid`.
-        case member(name: String, pid: Int32)
-        /// Anything else, and why.
-        case other(reason: String)
-    }
-
-    /// Whether the file name `fileName` is a member of an `strace -ff -o
-    /// NAME` set: `NAME.PID` with a non-empty NAME and a PID of ASCII digits
-    /// without leading zeros, from 1 to 2147483647 (`Int32.max`, Linux's
-    /// `pid_t`), as strace writes them.
-    public static func straceSetEntry(_ fileName: String) -> StraceSetEntry {
-        guard let dot = fileName.lastIndex(of: ".") else {
-            return .other(reason: "the name does not end in .PID")
-        }
-        let name = fileName[..<dot], pid = fileName[fileName.index(after: dot)...]
-        if pid.isEmpty { return .other(reason: "the name does not end in .PID") }
-        if name.isEmpty { return .other(reason: "there is no NAME before the .PID") }
-        guard pid.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return .other(reason: "\(quoted(pid)) is not a process id (ASCII digits)")
-        }
-        guard isPlainDecimal(pid), let n = Int32(pid), n > 0 else {
-            return .other(reason: "\(quoted(pid)) is not a process id (from 1 to \(Int32.max), no leading zeros)")
-        }
-        return .member(name: String(name), pid: n)
     }
 
     /// Parses trace text. `file` is used in error messages only.

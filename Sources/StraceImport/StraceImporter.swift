@@ -76,12 +76,41 @@ public enum StraceImporter {
     ///   including lines whose timestamp disagrees with the set's, are
     ///   collected in ``StraceLog/skipped`` instead), or (line 0) for a file
     ///   name without a numeric `.PID` suffix or two files with the same pid.
+    /// What an entry of an `strace -ff -o NAME` directory is.
+    public enum SetEntry: Equatable, Sendable {
+        /// `NAME.PID`: the file of process `pid`.
+        case member(name: String, pid: Int32)
+        /// Anything else, and why.
+        case other(reason: String)
+    }
+
+    /// Whether the file name `fileName` is a member of an `strace -ff -o
+    /// NAME` set: `NAME.PID` with a non-empty NAME and a PID of ASCII digits
+    /// without leading zeros, from 1 to 2147483647 (`Int32.max`, Linux's
+    /// `pid_t`), as strace writes them. The one rule for `parse(files:)` and
+    /// for tools choosing a directory's files.
+    public static func setEntry(_ fileName: String) -> SetEntry {
+        guard let dot = fileName.lastIndex(of: ".") else { return .other(reason: "the name does not end in .PID") }
+        let name = fileName[..<dot], pid = fileName[fileName.index(after: dot)...]
+        if pid.isEmpty { return .other(reason: "the name does not end in .PID") }
+        if name.isEmpty { return .other(reason: "there is no NAME before the .PID") }
+        guard pid.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return .other(reason: "'\(excerpt(String(pid)))' is not a process id (ASCII digits)")
+        }
+        guard pid.first != "0", let n = Int32(pid), n > 0 else {
+            return .other(reason: "'\(excerpt(String(pid)))' is not a process id (from 1 to \(Int32.max), no leading zeros)")
+        }
+        return .member(name: String(name), pid: n)
+    }
+
     public static func parse(files: [(path: String, text: String)], skipUnparsed: Bool = false) throws -> StraceLog {
         var members: [(pid: Int, path: String, text: String)] = []
         for f in files {
-            let name = (f.path as NSString).lastPathComponent
-            guard let dot = name.lastIndex(of: "."), let pid = Int(name[name.index(after: dot)...]), pid >= 0 else {
-                throw StraceError(file: f.path, line: 0, column: 0, reason: "an -ff file name must end in .PID")
+            let pid: Int
+            switch setEntry((f.path as NSString).lastPathComponent) {
+            case .member(_, let n): pid = Int(n)
+            case .other(let reason):
+                throw StraceError(file: f.path, line: 0, column: 0, reason: "not a file of an strace -ff set: \(reason)")
             }
             if members.contains(where: { $0.pid == pid }) {
                 throw StraceError(file: f.path, line: 0, column: 0, reason: "a second file for pid \(pid)")

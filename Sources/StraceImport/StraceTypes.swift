@@ -16,14 +16,13 @@ public indirect enum StraceValue: Equatable, Sendable {
     /// are both `-1`, as strace prints unsigned kernel values in either form).
     ///
     /// An integer that fits in no 64-bit integer (above `UInt64.max`, below
-    /// `Int64.min`: `close(99999999999999999999999)`) is never a value: strace
-    /// cannot print one, so the importer rejects its line with a
-    /// ``StraceError`` `integer out of range` at the integer's column (with
-    /// `skipUnparsed`, the line is skipped and listed in
-    /// ``StraceLog/skipped``), the same for a result (`= 99999999999999999999`).
-    /// So a parsed log holds no out-of-range integer, as ``raw(_:)`` text or
-    /// otherwise, except inside an expression that is raw as a whole
-    /// (`8192*1024`); downstream code needs no check of its own.
+    /// `Int64.min`) is never an `int`: in an argument it is ``raw(_:)`` text
+    /// (strace prints some byte strings as one long hex number, such as the
+    /// `f_handle` of `name_to_handle_at`), and as a result or a pid it makes
+    /// the line malformed (``StraceError`` `integer out of range` at its
+    /// column; with `skipUnparsed`, the line is skipped and listed in
+    /// ``StraceLog/skipped``). Code that needs a number where there is raw
+    /// text reports it (the Linux personality does for descriptors).
     case int(Int64)
     /// A string with its C escapes (`\n`, `\"`, `\x41`, `\101`) decoded. The
     /// decoded bytes are read as UTF-8 when they are valid UTF-8, otherwise as

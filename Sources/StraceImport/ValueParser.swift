@@ -459,7 +459,10 @@ struct ValueParser {
     }
 
     /// An integer, with its `-y` decoration when one follows (`3</etc/passwd>`).
-    /// An integer that fits in no 64-bit integer is a fatal failure.
+    /// An integer that fits in no 64-bit integer is kept as ``StraceValue/raw(_:)``
+    /// text: strace prints some byte strings as one long hex number
+    /// (`f_handle=0x…` of `name_to_handle_at`), so it is not malformed; what
+    /// uses the value decides (a descriptor that is not a number is an error there).
     mutating func parseNumber() throws -> StraceValue {
         let start = pos
         if peek == .minus { pos += 1 }
@@ -467,7 +470,7 @@ struct ValueParser {
         let n: Int64
         switch scanInteger(bytes[start..<pos]) {
         case .value(let v): n = v
-        case .outOfRange: throw integerOutOfRange(text(start, pos), at: start)
+        case .outOfRange: return .raw(text(start, pos))
         case .invalid: throw ParseFailure(offset: start, reason: "bad number \(quoted(text(start, pos)))")
         }
         if peek == .less { return .fd(n, path: try parseDecoration()) }

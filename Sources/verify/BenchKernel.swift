@@ -115,7 +115,7 @@ struct BenchKernel: ParsableCommand {
             trace.withUnsafeBufferPointer { calls in for c in calls { sink &+= DispatchFloor.run(c) } }
             DispatchFloor.sink = sink
         }
-        print(String(format: "dispatch floor %4.1f ns/call (this loop and the 20-way dispatch alone, every call doing no work)", floorNs))
+        print(String(format: "dispatch floor %4.1f ns/call (a reference: this loop and the 20-way dispatch alone, every call doing no work)", floorNs))
 
         print("kernel and spec as the universe grows, on the same trace (where the spec is slow, on its first calls):")
         print("  universe                    slots   kernel ns/call |  calls   spec ns/call  kernel ns/call  spec/kernel")
@@ -197,8 +197,10 @@ struct BenchKernel: ParsableCommand {
 /// The dispatch floor of `verify bench kernel`: the trace through the
 /// kernel's loop and a 20-way dispatch on the system call, as the kernel's
 /// `execute` does, into 20 distinct functions that do no work (one add
-/// each). No kernel replaying this trace in this loop can be faster; it is
-/// what an unpredictable indirect branch and a call cost on this machine.
+/// each). A reference for what an unpredictable indirect branch and a call
+/// cost on this machine: the kernel does this and its work (its thread
+/// check, which comes before the dispatch, included), so its cost above the
+/// floor is roughly what its work costs.
 enum DispatchFloor {
     /// Where the benchmark leaves the sum of the results, so the loop is not optimized away.
     nonisolated(unsafe) static var sink: UInt32 = 0

@@ -80,11 +80,13 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     let spec = model.spec
     // How the counterexample will name the configuration: so that it
     // resolves from the trace file's own directory (a preset stays a
-    // preset). Checked before the search, not after minutes of it.
+    // preset). A name a trace cannot hold is said before the search (not
+    // after minutes of it); it is an error only if a counterexample is found.
     let reference = counterexamplePath.map { Trace.configReference(configName, forTraceAt: $0) } ?? configName
-    if counterexamplePath != nil && !Trace.canName(reference) {
-        throw VerifyFailure(status: 2, message: "error: --config \(Trace.quoted(configName, limit: nil)): a trace's config line cannot name \(Trace.quoted(reference, limit: nil)) (it holds '#', a control character, or leading or trailing spaces), so a counterexample could not be replayed; rename the file")
-    }
+    let unnameable = counterexamplePath != nil && !Trace.canName(reference)
+    let unnameableReason = "a trace's config line cannot name \(Trace.quoted(reference, limit: nil)) (it holds '#', a control character, or leading or trailing spaces), so a counterexample could not be replayed; rename the file"
+    if unnameable { stderr("verify: warning: --config \(Trace.quoted(configName, limit: nil)): \(unnameableReason)") }
+    let writtenPath = unnameable ? nil : counterexamplePath
     stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     let progress: @Sendable (LevelReport) -> Void = { level in
         let rate = level.transitionsPerSecond / 1e6
@@ -98,12 +100,15 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     if let v = result.violation {
         trace = Trace(config: reference, entries: replay(spec, v.trace.map { model.calls[$0] }),
                       comments: ["counterexample: \(v.kind.rawValue) \(v.name) broken after \(v.trace.count) calls"])
-        if let path = counterexamplePath, let t = trace { try writeText(t.text, to: path) }
+        if let path = writtenPath, let t = trace { try writeText(t.text, to: path) }
     }
     if json {
-        print(jsonReport(model, result, trace: trace, counterexamplePath: counterexamplePath, extra: extraJSON))
+        print(jsonReport(model, result, trace: trace, counterexamplePath: writtenPath, extra: extraJSON))
     } else {
-        printReport(model, result, trace: trace, counterexamplePath: counterexamplePath, printRefinement: refinement)
+        printReport(model, result, trace: trace, counterexamplePath: writtenPath, printRefinement: refinement)
+    }
+    if result.violation != nil && unnameable {
+        throw VerifyFailure(status: 2, message: "error: --config \(Trace.quoted(configName, limit: nil)): no counterexample written: \(unnameableReason)")
     }
     return result
 }

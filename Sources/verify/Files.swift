@@ -91,16 +91,19 @@ func makeDirectories(_ path: String) throws {
     }
 }
 
-/// Writes `text` to the file `path` (created or truncated), or throws a
-/// status-2 failure `error: cannot write PATH: REASON`.
+/// Writes `text` to the file `path` (created, or replaced whole: through a
+/// temporary file beside it, renamed over it), or throws a status-2 failure
+/// `error: cannot write PATH: REASON`.
 func writeText(_ text: String, to path: String) throws {
     func fail(_ reason: String) -> VerifyFailure {
         VerifyFailure(status: 2, message: "error: cannot write \(path.isEmpty ? "''" : path): \(reason)")
     }
     guard !path.isEmpty else { throw fail("an empty path") }
     guard !path.utf8.contains(0) else { throw fail("the path contains a NUL character") }
+    // Written beside the target and renamed over it: a failed write leaves the old file, never half a new one.
+    let temporary = path + ".tmp.\(getpid())"
     var fd: Int32
-    repeat { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } while fd < 0 && errno == EINTR
+    repeat { fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } while fd < 0 && errno == EINTR
     guard fd >= 0 else { throw fail(systemReason(errno)) }
     let bytes = Array(text.utf8)
     var written = 0
@@ -111,9 +114,11 @@ func writeText(_ text: String, to path: String) throws {
             if errno == EINTR { continue }
             let reason = systemReason(errno)
             close(fd)
+            unlink(temporary)
             throw fail(reason)
         }
         written += n
     }
-    if close(fd) != 0 { throw fail(systemReason(errno)) }
+    if close(fd) != 0 { let reason = systemReason(errno); unlink(temporary); throw fail(reason) }
+    if rename(temporary, path) != 0 { let reason = systemReason(errno); unlink(temporary); throw fail(reason) }
 }

@@ -91,7 +91,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     /// The files of an `strace -ff -o NAME` set: the `NAME.PID` files of
-    /// `directory` (`Trace.straceSetEntry`), in name order. Every entry must
+    /// `directory` (`StraceImporter.setEntry`), in name order. Every entry must
     /// be one, all of the same NAME: anything else in the directory, an
     /// unreadable directory or member, or no member at all is an error
     /// (status 2) naming it.
@@ -100,7 +100,7 @@ struct ReplayCommand: ParsableCommand {
         var members: [String] = []
         var prefixes: Set<String> = []
         for n in names {
-            switch Trace.straceSetEntry(n) {
+            switch StraceImporter.setEntry(n) {
             case .member(let prefix, _):
                 members.append(n)
                 prefixes.insert(prefix)

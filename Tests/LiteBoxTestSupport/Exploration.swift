@@ -60,11 +60,20 @@ public func explore(_ spec: ConcreteSpec, depth: Int, alphabet: CallAlphabet = .
     return result
 }
 
+/// An exploration that found a violation (`reachableStates`).
+public struct ExplorationViolation: Error, CustomStringConvertible {
+    /// The configuration explored.
+    public var configuration: String
+    /// What broke (`Exploration.violation`).
+    public var violation: String
+    public var description: String { "exploring \(configuration): \(violation)" }
+}
+
 /// Every state `spec` reaches within `depth` calls of the standard alphabet
-/// (`explore(spec, depth:).states`); every invariant and transition property
-/// must hold on the way.
-public func reachableStates(_ spec: ConcreteSpec, depth: Int) -> [ConcreteMemory] {
+/// (`explore(spec, depth:).states`). Throws if an invariant or transition
+/// property breaks on the way (the test calling it then fails, not the run).
+public func reachableStates(_ spec: ConcreteSpec, depth: Int) throws -> [ConcreteMemory] {
     let e = explore(spec, depth: depth)
-    precondition(e.violation == nil, "exploring \(spec.config.name): \(e.violation!)")
+    if let v = e.violation { throw ExplorationViolation(configuration: spec.config.name, violation: v) }
     return e.states
 }

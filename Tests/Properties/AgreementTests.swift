@@ -16,7 +16,7 @@ import LiteBoxTestSupport
     /// are compared too). Returns the number of (state, call) pairs checked.
     static func agree(_ config: Configuration, depth: Int, limit: Int) throws -> Int {
         let spec = ConcreteSpec(config)
-        let states = reachableStates(spec, depth: depth)
+        let states = try reachableStates(spec, depth: depth)
         let stride = max(1, states.count / limit)
         let sample = Swift.stride(from: 0, to: states.count, by: stride).prefix(limit).map { states[$0] }
         let bySyscall = Dictionary(grouping: CallAlphabet.standard.calls(for: config), by: \.syscall)

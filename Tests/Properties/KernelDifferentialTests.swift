@@ -137,10 +137,10 @@ func randomLockstep(_ config: Configuration, seed: UInt64, steps: Int, kernel ma
     /// representation). A failed call must leave the kernel as it was, so the
     /// kernel is re-concretized only after calls that change the state.
     @Test(arguments: [("tiny", 4, 4463), ("default", 3, 4471)])
-    func exhaustiveLockstepFromReachableStates(_ name: String, depth: Int, expectedStates: Int) {
+    func exhaustiveLockstepFromReachableStates(_ name: String, depth: Int, expectedStates: Int) throws {
         let config = preset(name)
         let spec = ConcreteSpec(config)
-        let states = reachableStates(spec, depth: depth)
+        let states = try reachableStates(spec, depth: depth)
         #expect(states.count == expectedStates)
         let calls = CallAlphabet.standard.calls(for: config)
         var checked = 0
@@ -173,10 +173,10 @@ func randomLockstep(_ config: Configuration, seed: UInt64, steps: Int, kernel ma
     /// Concretization round-trips on many states of the larger presets
     /// (reached by random runs), not only on `tiny`.
     @Test(arguments: allPresetNames)
-    func concretizationRoundTripsOnRandomStates(_ name: String) {
+    func concretizationRoundTripsOnRandomStates(_ name: String) throws {
         let config = preset(name)
         let spec = ConcreteSpec(config)
-        let states = reachableStates(spec, depth: 2)
+        let states = try reachableStates(spec, depth: 2)
         for s in states {
             let k = Kernel(concretizing: s, config: config)
             #expect(k.abstraction() == s, "\(spec.render(s))")

@@ -162,7 +162,11 @@ func reasons(_ r: LinuxReplay.Report) -> [String] { r.mismatches.map { "\($0.loc
         #expect(dup.location?.line == 2)
         #expect(dup.reason.hasSuffix("a successful call cannot return the negative descriptor -2"))
         let pipe = try #require(try failure("pipe2([3], 0) = 0"))
-        #expect(pipe.description == "bad.strace:1: `pipe2(...) = 0 [pid 0]`: a successful pipe2 returns two descriptors in an array; the log does not show them")
+        #expect(pipe.description.hasPrefix("bad.strace:1: `pipe2(...) = 0 [pid 0]`: a successful pipe2 returns two descriptors in an array, and the log does not show them"))
+        let notANumber = try #require(try failure("close(99999999999999999999999) = 0"))
+        #expect(notANumber.description == "bad.strace:1: `close(...) = 0 [pid 0]`: the descriptor argument '99999999999999999999999' is not a number")
+        let huge = try #require(try failure("dup2(1, 9223372036854775807) = 9223372036854775807"))
+        #expect(huge.description == "bad.strace:1: `dup2(...) = 0x7fffffffffffffff [pid 0]`: descriptor 9223372036854775807 is beyond the specification's limit of 8192 slots in all")
         let clone = try #require(try failure("""
             100 write(1, "x", 1) = 1
             100 clone(child_stack=NULL, flags=SIGCHLD, child_tidptr=0x7f00) = 100
@@ -186,6 +190,28 @@ func reasons(_ r: LinuxReplay.Report) -> [String] { r.mismatches.map { "\($0.loc
         #expect(g.reason.hasPrefix("`fcntl(...) = 6000 [pid 0]` needs 6001 file-descriptor slots"))
         #expect(f.reason.hasPrefix("`openat(...) = 5000 [pid 0]` needs 5001 file-descriptor slots, so the universe would be beyond the specification's limits: slotsPerSandbox: sandboxes × slotsPerSandbox = "))
         #expect(f.reason.hasSuffix("exceeds the specification's limit of 8192 slots"))
+    }
+
+    @Test func firstEstimatesBeyondTheLimitsAreCutBackToWhatTheLogNeeds() throws {
+        // 30 processes live at once, and 120 mappings made and unmapped one at
+        // a time: the first estimates (256 frames and object slots per
+        // process) would need 32 sandboxes × 297 slots, beyond the 8192 allowed.
+        var lines: [String] = []
+        for k in 0..<30 {
+            lines += ["1 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f00) = \(100 + k)",
+                      "\(100 + k) write(1, \"x\", 1) = 1"]
+        }
+        for k in 0..<120 {
+            let addr = "0x7f00000\(String(1000 + k, radix: 16))000"
+            lines += ["1 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = \(addr)", "1 munmap(\(addr), 4096) = 0"]
+        }
+        for k in 0..<30 { lines += ["\(100 + k) exit_group(0) = ?", "\(100 + k) +++ exited with 0 +++"] }
+        let r = try replayStrace(lines.joined(separator: "\n"))
+        #expect(reasons(r) == [])
+        #expect(r.divergences.isEmpty)
+        let config = try #require(r.configuration)
+        #expect(config.sandboxes == 32)
+        #expect(config.sandboxes * config.slotsPerSandbox <= Configuration.maxTotalSlots)
     }
 
     @Test func theDescriptorTableIsSizedFromTheLogOrGrownOnceToTheNeededSize() throws {

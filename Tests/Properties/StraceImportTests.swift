@@ -66,7 +66,7 @@ let malformedExpectations: [(file: String, line: Int, column: Int, reason: Strin
     ("malformed-split-unbalanced-quote.strace", 3, 23, "unterminated string"),
     ("malformed-signal-without-name.strace", 2, 9, "a signal line must name a signal"),
     ("malformed-nesting-too-deep.strace", 2, 270, "nesting too deep"),
-    ("malformed-integer-out-of-range.strace", 1, 11, "integer out of range"),
+    ("malformed-integer-out-of-range.strace", 1, 51, "integer out of range"),
 ]
 
 @Suite struct StraceImportTests {
@@ -299,8 +299,13 @@ let malformedExpectations: [(file: String, line: Int, column: Int, reason: Strin
         #expect(merged.events.map(\.location.file) == ["q.2", "q.1", "q.2"])
         #expect(merged.events[2] == .resumed(callIndex: 0, at: StraceLocation(file: "q.2", line: 2)))
         // A file name without a pid suffix.
-        #expect(throws: StraceError(file: "q", line: 0, column: 0, reason: "an -ff file name must end in .PID")) {
+        #expect(throws: StraceError(file: "q", line: 0, column: 0, reason: "not a file of an strace -ff set: the name does not end in .PID")) {
             try StraceImporter.parse(files: [(path: "q", text: "")])
+        }
+        // The same rule as tools use to pick a directory's files: pid 0 is not one.
+        #expect(throws: StraceError(file: "d/q.0", line: 0, column: 0,
+                                    reason: "not a file of an strace -ff set: '0' is not a process id (from 1 to 2147483647, no leading zeros)")) {
+            try StraceImporter.parse(files: [(path: "d/q.0", text: "")])
         }
     }
 
