@@ -146,8 +146,10 @@ public struct LinuxReplay {
 
     /// Makes `sizes` fit the specification's limits. When they do not, every
     /// pool starts from what the log is known to need of it (`Sizes.needs`)
-    /// and grows back towards its size in `sizes`, each to the largest size
-    /// that fits, `first` (the pool that last ran out) first. Throws when
+    /// and grows back towards its size in `sizes`, but to at most twice that
+    /// need (a replay's cost grows with the square of the universe, so a
+    /// universe at the limits is no place to leave headroom), each to the
+    /// largest size that fits, `first` (the pool that last ran out) first. Throws when
     /// even the known needs do not fit: at the call that showed a need
     /// (`first`'s, or else another pool's), or for the whole log (its
     /// processes and threads alone are too many). Only configurations are
@@ -169,7 +171,8 @@ public struct LinuxReplay {
                           + "would be beyond the specification's limits: \(tooLarge)")
         }
         for pool in [first].compactMap({ $0 }) + Pool.allCases.filter({ $0 != first }) {
-            var fits = fitted.size(of: pool), tooBig = sizes.size(of: pool)
+            var fits = fitted.size(of: pool), tooBig = min(sizes.size(of: pool), 2 * sizes.need(pool).size)
+            if tooBig <= fits { continue }
             var trial = fitted
             trial.set(pool, tooBig)
             if excess(trial) == nil { fitted = trial; continue }
