@@ -147,9 +147,10 @@ public struct LinuxReplay {
     /// Makes `sizes` fit the specification's limits. When they do not, every
     /// pool starts from what the log is known to need of it (`Sizes.needs`)
     /// and grows back towards its size in `sizes`, but to at most twice that
-    /// need (a replay's cost grows with the square of the universe, so a
-    /// universe at the limits is no place to leave headroom), each to the
-    /// largest size that fits, `first` (the pool that last ran out) first. Throws when
+    /// need or its standard size (`Sizes.standard`), whichever is more (a
+    /// replay's cost grows with the square of the universe, so a universe
+    /// at the limits is no place to leave headroom), each to the largest
+    /// size that fits, `first` (the pool that last ran out) first. Throws when
     /// even the known needs do not fit: at the call that showed a need
     /// (`first`'s, or else another pool's), or for the whole log (its
     /// processes and threads alone are too many). Only configurations are
@@ -171,7 +172,7 @@ public struct LinuxReplay {
                           + "would be beyond the specification's limits: \(tooLarge)")
         }
         for pool in [first].compactMap({ $0 }) + Pool.allCases.filter({ $0 != first }) {
-            var fits = fitted.size(of: pool), tooBig = min(sizes.size(of: pool), 2 * sizes.need(pool).size)
+            var fits = fitted.size(of: pool), tooBig = min(sizes.size(of: pool), max(2 * sizes.need(pool).size, Sizes.standard(pool)))
             if tooBig <= fits { continue }
             var trial = fitted
             trial.set(pool, tooBig)
@@ -225,13 +226,23 @@ struct PoolExhausted: Error {
 /// The sizes of the universe a log replays in.
 struct Sizes: Sendable {
     /// File-descriptor slots per process.
-    var fdSlots = 32
+    var fdSlots = Sizes.standard(.fdSlots)
     /// Object slots per process (frames backing mappings, futex words).
-    var objectSlots = 64
+    var objectSlots = Sizes.standard(.objectSlots)
     /// Notifications (open file descriptions and futex words) in all.
-    var notifications = 16
+    var notifications = Sizes.standard(.notifications)
     /// Frames (mapping regions) in all.
-    var frames = 64
+    var frames = Sizes.standard(.frames)
+
+    /// The size of `pool` before the first estimate from the log.
+    static func standard(_ pool: Pool) -> Int {
+        switch pool {
+        case .fdSlots: return 32
+        case .objectSlots: return 64
+        case .notifications: return 16
+        case .frames: return 64
+        }
+    }
     /// Per pool, the least the log is known to need (`need(_:)`): set by
     /// the first estimate (descriptor numbers) and by each pool that runs
     /// out; otherwise the least a replay works with.
