@@ -117,11 +117,10 @@ public struct LinuxReplay {
     public static func run(_ log: StraceLog, restarting: ((String) -> Void)? = nil) throws -> Report {
         let cast = try Cast(log)
         var sizes = Sizes(estimatingFrom: log)
-        var lastRanOut: Pool?
+        try fitToLimits(&sizes, cast: cast, first: nil)
         var restarts = 0
         while true {
             do {
-                try fitToLimits(&sizes, cast: cast, first: lastRanOut)
                 var p = Personality(log: log, cast: cast, sizes: sizes)
                 try p.replay()
                 var report = p.report
@@ -131,15 +130,11 @@ public struct LinuxReplay {
                 let old = sizes.size(of: full.pool)
                 sizes.needs[full.pool] = Need(size: max(full.needed ?? old + 1, old + 1), location: full.location, call: full.call)
                 sizes.grow(full.pool, atLeast: full.needed)
-                lastRanOut = full.pool
+                try fitToLimits(&sizes, cast: cast, first: full.pool)
                 restarts += 1
-                if let restarting {
-                    var next = sizes
-                    try fitToLimits(&next, cast: cast, first: full.pool)
-                    let slots = cast.sandboxes * Personality.SlotPlan(threads: cast.sandboxOfThread.count, sizes: next).slotsPerSandbox
-                    restarting("\(full.location): `\(full.call)` ran out of \(full.pool.rawValue) (\(old)); "
-                               + "replaying again with \(next.size(of: full.pool)) (\(slots) slots in all)")
-                }
+                let slots = cast.sandboxes * Personality.SlotPlan(threads: cast.sandboxOfThread.count, sizes: sizes).slotsPerSandbox
+                restarting?("\(full.location): `\(full.call)` ran out of \(full.pool.rawValue) (\(old)); "
+                            + "replaying again with \(sizes.size(of: full.pool)) (\(slots) slots in all)")
             }
         }
     }
