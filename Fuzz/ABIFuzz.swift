@@ -54,12 +54,15 @@
 // encoding; inputs that once failed live in Fuzz/regressions/ and are run
 // first by the script.
 
+import LiteBoxABI
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LiteBoxFormats
 import LiteBoxKernel
+import LiteBoxRefinement
 import LiteBoxSpec
 
 /// The configurations the first input byte picks from.
@@ -130,13 +133,13 @@ public func fuzzABI(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let which = Int(pick) % fuzzConfigs.count
     let config = fuzzConfigs[which]
     let spec = fuzzSpecs[which]
-    let kernel = Kernel(config)
-    var state = spec.initialState
+    var lockstep = Lockstep(spec: spec, kernel: Kernel(config), entry: .registers, checksRepresentation: true)
+    let kernel = lockstep.kernel
     var history: [FuzzStep] = []
     defer { if fuzzPrint { print(fuzzReport(config: config, history: history)) } }
 
-    if kernel.abstraction() != state {
-        fuzzFailure("initial state differs: \(spec.difference(state, kernel.abstraction()))", config: config, history: history)
+    if !lockstep.stateDifference.isEmpty {
+        fuzzFailure("initial state differs: \(lockstep.stateDifference)", config: config, history: history)
     }
 
     let slots = UInt64(config.slotsPerSandbox), pages = UInt64(config.pagesPerSandbox)
@@ -176,43 +179,42 @@ public func fuzzABI(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
 
         let decoded = ABIDecoder.decode(thread: thread, number: number, a[0], a[1], a[2], a[3], a[4])
-        let (value, error) = kernel.syscall(thread: thread, number: number, a[0], a[1], a[2], a[3], a[4])
-        history.append(FuzzStep(words: (thread, number, a), value: value, error: error, decoded: decoded, specOutcome: nil))
-
-        let broken = kernel.checkRepresentation()
-        if !broken.isEmpty {
-            fuzzFailure("representation invariants broken:\n  " + broken.joined(separator: "\n  "), config: config, history: history)
-        }
-
         switch decoded {
         case .failure(let e):
+            // Rejected words are no call: the decoder's rule is that they
+            // return -errno and change nothing.
+            let (value, error) = kernel.syscall(thread: thread, number: number, a[0], a[1], a[2], a[3], a[4])
+            history.append(FuzzStep(words: (thread, number, a), value: value, error: error, decoded: decoded, specOutcome: nil))
             if value != e.code || error != e.errorWord || error < 1 << 63 {
                 fuzzFailure("rejected call (\(e)) returned (value: \(value), error: 0x\(String(error, radix: 16))), "
                             + "expected (value: \(e.code), error: 0x\(String(e.errorWord, radix: 16)))",
                             config: config, history: history)
             }
-            let after = kernel.abstraction()
-            if after != state {
-                fuzzFailure("rejected call (\(e)) changed the state: \(spec.difference(state, after))",
+            let broken = kernel.checkRepresentation()
+            if !broken.isEmpty {
+                fuzzFailure("representation invariants broken:\n  " + broken.joined(separator: "\n  "), config: config, history: history)
+            }
+            if !lockstep.stateDifference.isEmpty {
+                fuzzFailure("rejected call (\(e)) changed the state: \(lockstep.stateDifference)",
                             config: config, history: history)
             }
         case .success(let call):
+            // Accepted words are exactly the call's encoding, so the
+            // lockstep (which enters the kernel with that encoding) runs
+            // these very words.
             let enc = ABIDecoder.encode(call)
             if enc.thread != thread || enc.number != number || enc.arguments != a {
+                history.append(FuzzStep(words: (thread, number, a), value: 0, error: 0, decoded: decoded, specOutcome: nil))
                 fuzzFailure("decoded call \(call) re-encodes to different words \(enc)", config: config, history: history)
             }
-            let (next, outcome) = spec.step(state, call)
-            history[history.count - 1].specOutcome = outcome
-            if error != UInt64(outcome.code) || value != UInt64(outcome.value) {
-                fuzzFailure("outcome divergence at \(call): spec \(outcome) (value: \(outcome.value), error: \(outcome.code)), "
-                            + "kernel (value: \(value), error: \(error))", config: config, history: history)
+            let outcome = lockstep.step(call)
+            history.append(FuzzStep(words: (thread, number, a), value: UInt64(outcome.value), error: UInt64(outcome.code),
+                                    decoded: decoded, specOutcome: outcome))
+            if let d = lockstep.divergence {
+                history[history.count - 1].value = UInt64(d.kernel.value)
+                history[history.count - 1].error = UInt64(d.kernel.code)
+                fuzzFailure("\(d)", config: config, history: history)
             }
-            let after = kernel.abstraction()
-            if after != next {
-                fuzzFailure("state divergence at \(call) (spec -> kernel):\n  "
-                            + spec.difference(next, after).joined(separator: "\n  "), config: config, history: history)
-            }
-            state = next
         }
     }
     return 0

@@ -4,8 +4,8 @@
 #
 #   Scripts/fuzz-abi.sh [SECONDS]
 #
-# 1. Builds LiteBoxSpec and LiteBoxKernel (as the two modules of
-#    Package.swift, unchanged sources) and the harness with
+# 1. Builds the modules the harness imports (as in Package.swift, unchanged
+#    sources: the ABI, the spec, the kernel and the lockstep) and the harness with
 #    `swiftc -O -sanitize=fuzzer,address` into .build-fuzz/.
 # 2. Runs every input in Fuzz/regressions/ (inputs that once failed).
 # 3. Fuzzes for SECONDS from the seed corpus Fuzz/corpus/ (new corpus entries
@@ -31,7 +31,10 @@ mkdir -p "$OUT/modules" "$OUT/artifacts" "$OUT/corpus"
 
 # --- Build ---------------------------------------------------------------
 # Rebuild only when a source (or this script) is newer than the binary.
-SOURCES=(Sources/LiteBoxSpec/*.swift Sources/LiteBoxKernel/*.swift Fuzz/ABIFuzz.swift Scripts/fuzz-abi.sh)
+# The modules the harness imports, in dependency order (Package.swift's targets).
+MODULES=(LiteBoxABI LiteBoxSpec LiteBoxFormats ModelCheck LiteBoxModel LiteBoxKernel LiteBoxRefinement)
+SOURCES=(Fuzz/ABIFuzz.swift Scripts/fuzz-abi.sh)
+for m in "${MODULES[@]}"; do SOURCES+=(Sources/"$m"/*.swift); done
 stale=1
 if [[ -x "$BIN" ]]; then
     stale=0
@@ -42,14 +45,15 @@ if (( stale )); then
     echo "fuzz-abi: building $BIN"
     rm -f "$BIN"
     {
-    "$SWIFTC" "${FLAGS[@]}" -module-name LiteBoxSpec -emit-module \
-        -emit-module-path "$OUT/modules/LiteBoxSpec.swiftmodule" \
-        -c Sources/LiteBoxSpec/*.swift -o "$OUT/LiteBoxSpec.o" &&
-    "$SWIFTC" "${FLAGS[@]}" -module-name LiteBoxKernel -emit-module \
-        -emit-module-path "$OUT/modules/LiteBoxKernel.swiftmodule" -I "$OUT/modules" \
-        -c Sources/LiteBoxKernel/*.swift -o "$OUT/LiteBoxKernel.o" &&
+    objects=()
+    for m in "${MODULES[@]}"; do
+        "$SWIFTC" "${FLAGS[@]}" -module-name "$m" -emit-module \
+            -emit-module-path "$OUT/modules/$m.swiftmodule" -I "$OUT/modules" \
+            -c Sources/"$m"/*.swift -o "$OUT/$m.o" || exit 1
+        objects+=("$OUT/$m.o")
+    done
     "$SWIFTC" "${FLAGS[@]}" -module-name ABIFuzz -I "$OUT/modules" \
-        Fuzz/ABIFuzz.swift "$OUT/LiteBoxSpec.o" "$OUT/LiteBoxKernel.o" -o "$BIN"
+        Fuzz/ABIFuzz.swift "${objects[@]}" -o "$BIN"
     } >"$OUT/build.log" 2>&1 || {
         # (the linker's "Cannot export local symbol '__asan_…'" warnings are harmless)
         grep -v "Cannot export local symbol" "$OUT/build.log" | tail -n 60

@@ -42,7 +42,7 @@
 // rejects, so it is passed to `execute` and kernel and specification agree on
 // the error and its precedence.
 
-import LiteBoxSpec
+import LiteBoxABI
 
 /// Why the register-level decoder rejected a system call's words. Closed:
 /// these are the only reasons, and no input makes the decoder trap.

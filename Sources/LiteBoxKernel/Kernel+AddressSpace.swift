@@ -8,7 +8,7 @@
 // capability's slot records the page it backs (the reverse map), so deleting
 // or revoking the capability removes the mapping in O(1).
 
-import LiteBoxSpec
+import LiteBoxABI
 
 extension Kernel {
     // MARK: Page table primitives

@@ -14,7 +14,7 @@
 //   O(descendants), independent of the universe;
 // - move keeps the node's list position; only its slot changes: O(1).
 
-import LiteBoxSpec
+import LiteBoxABI
 
 extension Kernel {
     // MARK: MDB primitives

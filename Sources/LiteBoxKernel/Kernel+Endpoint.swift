@@ -9,7 +9,7 @@
 // (only with `G`) offered slot in its registers; the offered capability is
 // looked up at delivery.
 
-import LiteBoxSpec
+import LiteBoxABI
 
 extension Kernel {
     // MARK: Queues

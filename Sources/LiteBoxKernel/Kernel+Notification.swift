@@ -2,7 +2,7 @@
 // waiters (queue `endpoints + n` for notification `n`). signal, wait, poll.
 // A notification with waiters has no pending bits.
 
-import LiteBoxSpec
+import LiteBoxABI
 
 extension Kernel {
     /// The checks on a notification capability in `slot` of sandbox `sb` that

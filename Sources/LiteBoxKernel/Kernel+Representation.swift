@@ -3,7 +3,7 @@
 // after every step and, in debug builds, by `_checkInvariants()` after every
 // call.
 
-import LiteBoxSpec
+import LiteBoxABI
 
 extension Kernel {
     /// Every broken representation invariant, as a readable line (empty when

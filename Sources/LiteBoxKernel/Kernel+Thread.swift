@@ -1,6 +1,6 @@
 // Threads: spawn, exit.
 
-import LiteBoxSpec
+import LiteBoxABI
 
 extension Kernel {
     /// `spawn(thread)`: starts the inactive thread named by the thread

@@ -40,11 +40,11 @@
 // per system call; the capability checks whose outcome varies most from call
 // to call select their error instead of branching (`checkCapability`).
 
-import LiteBoxSpec
+import LiteBoxABI
 
-/// The sizes of a kernel universe. Unlike `Configuration`, which the
-/// specification bounds at 32 slots in all, these may be kernel-sized: the
-/// limits are the `max…` constants below.
+/// The sizes of a kernel universe. Unlike a specification `Configuration`
+/// (at most `Configuration.maxTotalSlots` slots in all), these may be
+/// kernel-sized: the limits are `UniverseLimits.kernel`.
 public struct KernelSizes: Hashable, Sendable {
     /// The number of sandboxes (capability space + address space pairs).
     public var sandboxes: Int
@@ -77,35 +77,12 @@ public struct KernelSizes: Hashable, Sendable {
                   notifications: config.notifications, frames: config.frames, threads: config.threads.count)
     }
 
-    /// The largest number of sandboxes.
-    public static let maxSandboxes = 1 << 20
-    /// The largest number of slots per sandbox.
-    public static let maxSlotsPerSandbox = 1 << 24
-    /// The largest number of slots in all (`sandboxes × slotsPerSandbox`; MDB links are 32-bit).
-    public static let maxTotalSlots = Int(Int32.max)
-    /// The largest number of pages per sandbox (the page directory has
-    /// `pagesPerSandbox / 1024` entries).
-    public static let maxPagesPerSandbox = 1 << 24
-    /// The largest number of threads, endpoints, notifications or frames.
-    public static let maxObjects = 1 << 24
-
-    /// Checks every size against its limit (at least one sandbox, one slot and one thread).
+    /// Checks every size against the kernel's limits (`UniverseLimits.kernel`:
+    /// at least one sandbox, one slot and one thread).
     public func validate() throws(ConfigurationError) {
-        func range(_ field: String, _ v: Int, _ lo: Int, _ hi: Int) throws(ConfigurationError) {
-            if v < lo || v > hi {
-                throw ConfigurationError(field: field, reason: "must be between \(lo) and \(hi), got \(v)")
-            }
-        }
-        try range("sandboxes", sandboxes, 1, Self.maxSandboxes)
-        try range("slotsPerSandbox", slotsPerSandbox, 1, Self.maxSlotsPerSandbox)
-        if sandboxes * slotsPerSandbox > Self.maxTotalSlots {
-            throw ConfigurationError(field: "slotsPerSandbox", reason: "sandboxes × slotsPerSandbox exceeds \(Self.maxTotalSlots)")
-        }
-        try range("pagesPerSandbox", pagesPerSandbox, 0, Self.maxPagesPerSandbox)
-        try range("endpoints", endpoints, 0, Self.maxObjects)
-        try range("notifications", notifications, 0, Self.maxObjects)
-        try range("frames", frames, 0, Self.maxObjects)
-        try range("threads", threads, 1, Self.maxObjects)
+        try UniverseLimits.kernel.validateSizes(
+            sandboxes: sandboxes, slotsPerSandbox: slotsPerSandbox, pagesPerSandbox: pagesPerSandbox,
+            endpoints: endpoints, notifications: notifications, frames: frames, threads: threads)
     }
 
     /// Whether a specification `Configuration` can describe a universe of these sizes.
@@ -390,93 +367,45 @@ public final class Kernel {
 
     /// A kernel-sized universe: `sizes`, the threads (`threads.count ==
     /// sizes.threads`; each in its sandbox, running or inactive), the initial
-    /// capabilities (a parent must be listed before its children, name the
-    /// same object, hold at least the child's rights, and a badged parent's
-    /// children carry its badge), the initial mappings (each backed by a
-    /// frame capability of the same sandbox, at most one per capability,
-    /// rights within `RW` and the capability's) and the frame contents (empty
-    /// for all zero). The same rules as `Configuration.validate()`, without
-    /// the specification's size limits. Set-up costs O(threads +
-    /// capabilities + mappings + sandboxes + frames): capability spaces and
-    /// page tables are allocated on first use.
+    /// capabilities, the initial mappings and the frame contents (empty for
+    /// all zero), checked by the one structural validation of
+    /// configurations (`Configuration.validateStructure(limits: .kernel)`:
+    /// the specification's rules with the kernel's size limits). Set-up
+    /// costs O(threads + capabilities + mappings + sandboxes + frames):
+    /// capability spaces and page tables are allocated on first use.
     public convenience init(sizes: KernelSizes, threads: [Configuration.ThreadSpec],
                             capabilities: [Configuration.CapSpec], mappings: [Configuration.MappingSpec] = [],
                             frameValues: [UInt32] = []) throws(ConfigurationError) {
         try sizes.validate()
-        func fail(_ field: String, _ reason: String) -> ConfigurationError { ConfigurationError(field: field, reason: reason) }
-        func range(_ field: String, _ v: Int, _ lo: Int, _ hi: Int) throws(ConfigurationError) {
-            if v < lo || v > hi { throw fail(field, "must be between \(lo) and \(hi), got \(v)") }
+        if threads.count != sizes.threads {
+            throw ConfigurationError(field: "threads", reason: "lists \(threads.count) threads, sizes say \(sizes.threads)")
         }
-        if threads.count != sizes.threads { throw fail("threads", "lists \(threads.count) threads, sizes say \(sizes.threads)") }
-        for (i, th) in threads.enumerated() { try range("threads[\(i)].sandbox", th.sandbox, 0, sizes.sandboxes - 1) }
+        let universe = Configuration(
+            name: "kernel", sandboxes: sizes.sandboxes, slotsPerSandbox: sizes.slotsPerSandbox,
+            pagesPerSandbox: sizes.pagesPerSandbox, endpoints: sizes.endpoints, notifications: sizes.notifications,
+            frames: sizes.frames, threads: threads, capabilities: capabilities, mappings: mappings, frameValues: frameValues)
+        try universe.validateStructure(limits: .kernel)
         self.init(emptyUniverse: sizes, threadSandboxes: threads.map { UInt32($0.sandbox) })
         for (t, th) in threads.enumerated() where th.running { self.threads[t].state = Encoding.running }
-
-        for (i, cap) in capabilities.enumerated() {
-            let f = "capabilities[\(i)]"
-            try range(f + ".sandbox", cap.at.sandbox, 0, sizes.sandboxes - 1)
-            try range(f + ".slot", cap.at.slot, 0, sizes.slotsPerSandbox - 1)
+        for cap in capabilities {
             let sb = UInt32(cap.at.sandbox), slot = UInt32(cap.at.slot)
-            if isOccupied(sb, slot) { throw fail(f + ".slot", "slot \(slot) of sandbox \(sb) is already filled") }
-            if cap.type == .empty { throw fail(f + ".type", "must be endpoint, notification, frame or thread") }
-            let n: Int
-            switch cap.type {
-            case .empty: n = 0
-            case .endpoint: n = sizes.endpoints
-            case .notification: n = sizes.notifications
-            case .frame: n = sizes.frames
-            case .thread: n = sizes.threads
-            }
-            if n == 0 { throw fail(f + ".object", "there are no \(cap.type) objects in this universe") }
-            try range(f + ".object", cap.object, 0, n - 1)
-            if !cap.type.validRights.isSuperset(of: cap.rights) {
-                throw fail(f + ".rights", "\(cap.rights) is not allowed on a \(cap.type) capability")
-            }
-            if cap.badge != 0 && !cap.type.isBadgeable { throw fail(f + ".badge", "only endpoint and notification capabilities carry badges") }
-            var parentIndex = -1
-            if let p = cap.parent {
-                guard p.sandbox >= 0, p.sandbox < sizes.sandboxes, p.slot >= 0, p.slot < sizes.slotsPerSandbox,
-                      isOccupied(UInt32(p.sandbox), UInt32(p.slot)) else {
-                    throw fail(f + ".parent", "the parent must be a capability listed earlier")
-                }
-                parentIndex = slotIndex(UInt32(p.sandbox), UInt32(p.slot))
-                let parent = slots[parentIndex]
-                if parent.type != UInt8(cap.type.rawValue) || parent.object != UInt32(cap.object) {
-                    throw fail(f + ".parent", "a CDT child must name the same object as its parent")
-                }
-                if UInt8(cap.rights.rawValue) & ~parent.rights != 0 { throw fail(f + ".rights", "exceeds the parent's rights") }
-                if parent.badge != 0 && parent.badge != cap.badge {
-                    throw fail(f + ".badge", "a child of a badged capability carries the parent's badge")
-                }
-            }
             let idx = allocatedSlotIndex(sb, slot)
             slots[idx] = CapSlot(type: UInt8(cap.type.rawValue), rights: UInt8(cap.rights.rawValue),
                                  object: UInt32(cap.object), badge: cap.badge)
-            if parentIndex >= 0 { mdbInsertChild(parent: parentIndex, child: idx) } else { mdbInsertRoot(idx) }
-        }
-
-        for (i, mp) in mappings.enumerated() {
-            let f = "mappings[\(i)]"
-            try range(f + ".sandbox", mp.sandbox, 0, sizes.sandboxes - 1)
-            try range(f + ".page", mp.page, 0, sizes.pagesPerSandbox - 1)
-            try range(f + ".slot", mp.slot, 0, sizes.slotsPerSandbox - 1)
-            let sb = UInt32(mp.sandbox)
-            if pte(sb, UInt32(mp.page)).slot != 0 { throw fail(f + ".page", "page \(mp.page) of sandbox \(sb) is already mapped") }
-            let idx = slotIndex(sb, UInt32(mp.slot))
-            guard idx >= 0, slots[idx].type == Encoding.frame else {
-                throw fail(f + ".slot", "slot \(mp.slot) of sandbox \(sb) must hold a frame capability")
+            if let p = cap.parent {
+                mdbInsertChild(parent: slotIndex(UInt32(p.sandbox), UInt32(p.slot)), child: idx)
+            } else {
+                mdbInsertRoot(idx)
             }
-            if slots[idx].mapping != 0 { throw fail(f + ".slot", "a frame capability backs at most one mapping") }
-            let r = UInt8(mp.rights.rawValue)
-            if r & ~3 != 0 { throw fail(f + ".rights", "mapping rights are R and W only") }
-            if r & ~slots[idx].rights != 0 { throw fail(f + ".rights", "exceeds the backing capability's rights") }
-            setPTE(sb, UInt32(mp.page), PageTableEntry(slot: UInt32(mp.slot) + 1, frame: slots[idx].object + 1, rights: r))
+        }
+        for mp in mappings {
+            let sb = UInt32(mp.sandbox)
+            let idx = slotIndex(sb, UInt32(mp.slot))
+            setPTE(sb, UInt32(mp.page), PageTableEntry(slot: UInt32(mp.slot) + 1, frame: slots[idx].object + 1,
+                                                       rights: UInt8(mp.rights.rawValue)))
             slots[idx].mapping = UInt32(mp.page) + 1
         }
-        if !frameValues.isEmpty {
-            if frameValues.count != sizes.frames { throw fail("frameValues", "must list one value per frame") }
-            for (f, v) in frameValues.enumerated() { self.frameValues[f] = v }
-        }
+        for (f, v) in frameValues.enumerated() { self.frameValues[f] = v }
     }
 
     /// The initial state of the specification configuration `config`, which
@@ -584,8 +513,15 @@ public final class Kernel {
         threads[t].grant = grant
     }
 
+    /// One call `execute` ran while recording, with its outcome.
+    public struct RecordedCall: Equatable, Sendable {
+        public var call: Call
+        public var outcome: Outcome<UInt32>
+        public init(call: Call, outcome: Outcome<UInt32>) { self.call = call; self.outcome = outcome }
+    }
+
     /// Storage of `recording`.
-    private var recorded: [Trace.Entry]?
+    private var recorded: [RecordedCall]?
 
     // MARK: Dispatch
 
@@ -609,14 +545,14 @@ public final class Kernel {
     @inline(never)
     private func executeRecording(_ call: Call) -> Outcome<UInt32> {
         let outcome = perform(call)
-        recorded!.append(Trace.Entry(call: call, outcome: outcome))
+        recorded!.append(RecordedCall(call: call, outcome: outcome))
         return outcome
     }
 
     /// Every call `execute` ran since recording was switched on (set it to
-    /// `[]` to start, `nil` to stop), with its outcome: a trace of the
-    /// kernel's own run, printable with `Trace(config:entries:)`.
-    public var recording: [Trace.Entry]? {
+    /// `[]` to start, `nil` to stop), with its outcome: the kernel's own
+    /// run, which a trace (`Trace.Entry(call:outcome:)`) can record.
+    public var recording: [RecordedCall]? {
         get { recorded }
         set { recorded = newValue }
     }
@@ -672,52 +608,6 @@ public final class Kernel {
         let broken = checkRepresentation()
         assert(broken.isEmpty, "kernel representation invariants broken: \(broken)")
         #endif
-    }
-
-    // MARK: Observation (for tests and tools)
-    //
-    // The tables are not bounds-checked in release builds, so these public
-    // entry points check their arguments themselves.
-
-    /// The state of thread `t` (which must exist).
-    public func threadState(_ t: Int) -> ThreadState {
-        precondition(t >= 0 && t < threads.count, "no thread \(t)")
-        return ThreadState(rawValue: threads[t].state) ?? .inactive
-    }
-
-    /// The capability in `slot` of `sandbox`, or nil for an empty slot (both must exist).
-    public func capability(sandbox: Int, slot: Int) -> (type: CapType, object: Int, rights: Rights, badge: UInt32)? {
-        precondition(sandbox >= 0 && sandbox < sizes.sandboxes && slot >= 0 && slot < sizes.slotsPerSandbox,
-                     "no slot \(slot) of sandbox \(sandbox)")
-        let i = slotIndex(UInt32(sandbox), UInt32(slot))
-        guard i >= 0, slots[i].type != 0 else { return nil }
-        let c = slots[i]
-        return (CapType(rawValue: UInt32(c.type)) ?? .empty, Int(c.object), Rights(rawValue: UInt32(c.rights)), c.badge)
-    }
-
-    /// The CDT parent of `slot` of `sandbox` (recovered from the MDB: the
-    /// nearest preceding node one level up), or nil for a root or an empty
-    /// slot. Costs O(distance to the parent in the list).
-    public func parent(sandbox: Int, slot: Int) -> Configuration.SlotRef? {
-        precondition(sandbox >= 0 && sandbox < sizes.sandboxes && slot >= 0 && slot < sizes.slotsPerSandbox,
-                     "no slot \(slot) of sandbox \(sandbox)")
-        let i = slotIndex(UInt32(sandbox), UInt32(slot))
-        guard i >= 0, slots[i].type != 0, slots[i].depth > 0 else { return nil }
-        var p = slots[i].prev
-        while p >= 0 && slots[Int(p)].depth >= slots[i].depth { p = slots[Int(p)].prev }
-        guard p >= 0 else { return nil }
-        let (psb, ps) = location(ofPoolIndex: Int(p))
-        return Configuration.SlotRef(sandbox: Int(psb), slot: Int(ps))
-    }
-
-    /// The mapping at `page` of `sandbox`: backing slot, frame, rights; nil if
-    /// unmapped or beyond the address space (the sandbox must exist).
-    public func mapping(sandbox: Int, page: Int) -> (slot: Int, frame: Int, rights: Rights)? {
-        precondition(sandbox >= 0 && sandbox < sizes.sandboxes, "no sandbox \(sandbox)")
-        guard page >= 0 && page < sizes.pagesPerSandbox else { return nil }
-        let e = pte(UInt32(sandbox), UInt32(page))
-        guard e.slot != 0 else { return nil }
-        return (Int(e.slot) - 1, Int(e.frame) - 1, Rights(rawValue: UInt32(e.rights)))
     }
 
     /// The number of non-empty capability slots.

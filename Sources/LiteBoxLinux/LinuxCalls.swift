@@ -2,6 +2,7 @@
 // arguments. Everything not listed here is passed through: counted and
 // listed by name in the report, never translated.
 
+import LiteBoxABI
 import LiteBoxSpec
 import StraceImport
 

@@ -7,6 +7,7 @@
 // what a read returns). After a difference in descriptor number is reported,
 // the replay follows Linux's number, so one difference is reported once.
 
+import LiteBoxABI
 import LiteBoxSpec
 import StraceImport
 

@@ -11,6 +11,7 @@
 // region by region as Linux works VMA by VMA. `PROT_EXEC` has no LiteBox
 // right and is ignored.
 
+import LiteBoxABI
 import LiteBoxSpec
 import StraceImport
 

@@ -25,6 +25,7 @@
 // wakes that thread: it signals the notification, and any thread woken
 // ahead of it waits again.
 
+import LiteBoxABI
 import LiteBoxSpec
 import StraceImport
 

@@ -9,7 +9,10 @@
 // - LinuxPersonality+Threads.swift  processes, threads, futexes, exit
 // - LinuxCalls.swift                which Linux calls are modeled, and how
 
+import LiteBoxABI
+import LiteBoxFormats
 import LiteBoxKernel
+import LiteBoxRefinement
 import LiteBoxSpec
 import StraceImport
 
@@ -415,7 +418,7 @@ struct Personality {
         do { config = try Personality.configuration(cast: cast, sizes: sizes) } catch {
             preconditionFailure("sizes beyond the limits reach the replay: \(error.error)")
         }
-        lock = Lockstep(config)
+        lock = Lockstep(config, records: true)
         report.configuration = config
         let firstThread = Personality.firstThread(cast)
         started = [0, firstThread]
@@ -540,7 +543,7 @@ struct Personality {
         }
         for t in pendingCompletion.keys.sorted() { try flushCompletion(t) }
         report.liteboxCalls = lock.calls.count
-        report.divergences = lock.divergences
+        report.divergences = lock.divergence.map { [$0] } ?? []
         report.trace = lock.calls
     }
 
@@ -657,7 +660,7 @@ struct Personality {
     @discardableResult
     mutating func issue(_ call: Call) -> Outcome<UInt32> {
         let origin = "\(here): \(hereCall)"
-        return lock.issue(call, origin: origin)
+        return lock.step(call, origin: origin)
     }
 
     /// Requires the descriptor arguments of `c` to be numbers (or

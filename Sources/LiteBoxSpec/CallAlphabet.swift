@@ -1,5 +1,7 @@
 // The finite set of calls explored from every state.
 
+import LiteBoxABI
+
 /// A finite alphabet of concrete calls for a configuration: every system call,
 /// by every thread, with every slot, optional slot and page of the
 /// configuration, every rights mask the call accepts, and the word arguments

@@ -2,6 +2,8 @@
 // This is the model checker's inner loop, the differential tests' oracle and
 // the trace replayer's reference, so everything here is inlinable.
 
+import LiteBoxABI
+
 /// The concrete interpretation: `Bool`, `UInt32`, and a flat `[UInt32]` store.
 public enum Concrete: SpecDomain {
     /// Whole-word set equations: slots² × ⌈slots/32⌉ word operations rather than slots³ bit tests.

@@ -16,6 +16,8 @@
 // - control flow that depends on the state goes through `SpecDomain.update`
 //   or `SpecWord.ite`, never through a Swift `if` on a computed value.
 
+import LiteBoxABI
+
 /// The boolean sort of an interpretation.
 ///
 /// `Bool` is the concrete conformer. The right operand of `&&` and `||` is an

@@ -1,6 +1,8 @@
 // The state invariants of DESIGN §2, as named values (Stateright / TLA+
 // style) evaluated by the same generic code in every interpretation.
 
+import LiteBoxABI
+
 /// A named state invariant. `invs` is the conjunction of all cases.
 public enum Invariant: String, CaseIterable, Sendable, CustomStringConvertible {
     case typedCaps

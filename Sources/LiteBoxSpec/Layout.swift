@@ -1,5 +1,7 @@
 // Where each table of the kernel state lives in the flat store.
 
+import LiteBoxABI
+
 /// A table of the kernel state: `count` consecutive cells from `base`.
 public struct Field: Hashable, Sendable {
     /// The address of entry 0.

@@ -3,6 +3,8 @@
 // mutant is switched on only by `Spec(config, mutant:)`, which only
 // `verify mutants` and the tests call; normal semantics never see one.
 
+import LiteBoxABI
+
 /// A catalog of realistic kernel bugs, each a small change at one place of
 /// the specification (search for the case name to find it).
 public enum Mutant: String, CaseIterable, Sendable, CustomStringConvertible {

@@ -6,6 +6,8 @@
 // a frame capability backs at most one mapping and deleting it removes the
 // mapping (invariant `mappings`).
 
+import LiteBoxABI
+
 extension Spec {
     /// `map(slot, page, rights)`: maps the frame named by the capability in
     /// `slot` at `page` with `rights`.

@@ -6,6 +6,8 @@
 // one whole-table map instead of a walk (DESIGN §3). Invariants `cdtLinks`
 // and `cdtAcyclic` tie the ghost table to the links.
 
+import LiteBoxABI
+
 extension Spec {
     /// Fills empty global slot `g` with a capability derived from the one in
     /// global slot `p` (`rights` ⊆ p's, `badge` either p's or a new badge of an

@@ -8,6 +8,8 @@
 // extra words exist so that real programs' traces, which need hundreds of
 // slots, replay through the same specification.
 
+import LiteBoxABI
+
 /// A set of global slots, one bit per slot, in `Layout.descendantWords` words.
 ///
 /// The first word is stored inline and the others only when there are any,

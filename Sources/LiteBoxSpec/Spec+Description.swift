@@ -1,6 +1,8 @@
 // Reading a concrete state: named views for tests and reports, and the
 // difference between two states in words.
 
+import LiteBoxABI
+
 extension Spec where D == Concrete {
     /// The capability in `slot` of `sandbox`: type, object, rights, badge.
     public func capability(_ s: ConcreteMemory, sandbox: Int, slot: Int) -> (type: CapType, object: Int, rights: Rights, badge: UInt32) {

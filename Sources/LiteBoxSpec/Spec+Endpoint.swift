@@ -7,6 +7,8 @@
 // capability it offers, in its registers. The offered capability is looked up
 // when the message is delivered, as in seL4.
 
+import LiteBoxABI
+
 extension Spec {
     // MARK: Queues
 

@@ -2,6 +2,8 @@
 // signal, wait, poll. A notification with waiters has no pending bits
 // (invariant `threadQueueSymmetry`).
 
+import LiteBoxABI
+
 extension Spec {
     /// The checks on a notification capability in `slot` of sandbox `sb` that
     /// must carry `right`; the notification's index.

@@ -1,6 +1,8 @@
 // Symmetry reduction: the slots of a sandbox's capability space are
 // interchangeable, and so are the pages of its address space.
 
+import LiteBoxABI
+
 extension Spec where D == Concrete {
     /// The representative of `s` under permutations of each sandbox's slots
     /// and of each sandbox's pages.

@@ -1,5 +1,7 @@
 // Threads: spawn, exit.
 
+import LiteBoxABI
+
 extension Spec {
     /// `spawn(thread)`: starts the inactive thread named by the thread
     /// capability in slot `thread`, with all registers zero. The thread runs

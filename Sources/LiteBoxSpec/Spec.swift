@@ -4,6 +4,8 @@
 // Spec+Thread); the invariants in Invariants.swift; the transition properties
 // in TransitionProperties.swift.
 
+import LiteBoxABI
+
 /// The LiteBox specification of one configuration, in interpretation `D`.
 ///
 /// Every system call is a pure function `(old state, invocation) -> (new

@@ -1,6 +1,8 @@
 // The transition properties of DESIGN §2: predicates on (pre-state, call,
 // outcome, post-state), named values like the invariants.
 
+import LiteBoxABI
+
 /// A named property of one step.
 public enum TransitionProperty: String, CaseIterable, Sendable, CustomStringConvertible {
     case failedCallChangesNothing

@@ -1,8 +1,12 @@
 // `verify bench checker`: throughput and memory of the model checker.
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
+import LiteBoxFormats
 import LiteBoxSpec
 import ModelCheck
 

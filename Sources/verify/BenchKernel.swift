@@ -1,9 +1,11 @@
 // `verify bench kernel`: the production kernel against the specification on
 // one long generated trace, and the kernel across universe sizes.
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
 import LiteBoxKernel
+import LiteBoxFormats
 import LiteBoxSpec
 
 /// Replays one long generated trace through the kernel alone and through

@@ -1,8 +1,10 @@
 // `verify bench spec`: throughput of the concrete specification, the model
 // checker's inner loop.
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
+import LiteBoxFormats
 import LiteBoxSpec
 
 /// Measures concrete system calls per second on random call sequences.

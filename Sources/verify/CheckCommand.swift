@@ -1,8 +1,12 @@
 // `verify [--depth N] ...`: exhaustive model checking of a configuration (DESIGN §4).
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
+import LiteBoxFormats
 import LiteBoxSpec
 import ModelCheck
 

@@ -2,7 +2,9 @@
 // the system's reason (Foundation's file APIs report opaque
 // "NSCocoaErrorDomain error 512" messages on Linux).
 
+import LiteBoxABI
 import Foundation
+import LiteBoxFormats
 import LiteBoxSpec
 
 /// The largest number of worker threads or proof jobs `--threads` and

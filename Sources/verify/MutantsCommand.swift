@@ -2,9 +2,13 @@
 // must be caught by the exhaustive search of the default configuration; the
 // prover's verdict on each mutant is reported alongside.
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
+import LiteBoxFormats
 import LiteBoxSpec
 import ModelCheck
 

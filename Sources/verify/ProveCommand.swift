@@ -1,11 +1,15 @@
 // `verify prove`: checks every proof obligation with Z3 (DESIGN §5) and
 // optionally writes them as SMT-LIB files for auditors (`proofs/`).
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
+import LiteBoxFormats
 import LiteBoxSpec
-import ModelCheck
+import Z3
 
 /// Proves that every system call preserves every invariant and satisfies
 /// every transition property, and that every preset starts in a state

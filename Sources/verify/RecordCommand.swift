@@ -1,8 +1,10 @@
 // `verify record [--output FILE] -- PROGRAM ARGS...`: records a program's
 // system calls with strace, in the format the StraceImport library parses.
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
+import LiteBoxFormats
 import LiteBoxSpec
 import StraceImport
 

@@ -1,10 +1,13 @@
 // `verify replay FILE...`: runs the production kernel and the specification
 // in lockstep on recorded traces (DESIGN §7).
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
 import LiteBoxKernel
+import LiteBoxRefinement
 import LiteBoxLinux
+import LiteBoxFormats
 import LiteBoxSpec
 import StraceImport
 
@@ -41,16 +44,6 @@ struct ReplayCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one trace file") }
-    }
-
-    /// The first divergence in one file.
-    struct Divergence {
-        var line: Int
-        var call: Call
-        var spec: Outcome<UInt32>
-        var kernel: Outcome<UInt32>
-        var recorded: Outcome<UInt32>?
-        var stateDifference: [String]
     }
 
     func run() throws {
@@ -130,33 +123,24 @@ struct ReplayCommand: ParsableCommand {
         } catch {
             throw VerifyFailure(status: 2, message: "error: \(error)")
         }
-        let spec = ConcreteSpec(config)
-        let kernel = Kernel(config)
-        var s = spec.initialState
-        var divergence: Divergence?
-        var calls = 0
+        var lockstep = Lockstep(config)
+        var line = 0
         for entry in trace.entries {
-            let (next, expected) = spec.step(s, entry.call)
-            let got = kernel.execute(entry.call)
-            calls += 1
-            let abstract = kernel.abstraction()
-            if got != expected || abstract != next || (entry.outcome != nil && entry.outcome != expected) {
-                divergence = Divergence(line: entry.line, call: entry.call, spec: expected, kernel: got,
-                                        recorded: entry.outcome, stateDifference: spec.difference(next, abstract))
-                break
-            }
-            s = next
+            lockstep.step(entry.call, recorded: entry.outcome)
+            if lockstep.divergence != nil { line = entry.line; break }
         }
+        let calls = lockstep.count
+        let divergence = lockstep.divergence
         let q = jsonQuoted
         var f = "{\"file\": \(q(file)), \"format\": \"litebox\", \"calls\": \(calls)"
         if let d = divergence {
-            f += ", \"divergence\": {\"line\": \(d.line), \"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"recorded\": \(d.recorded.map { q($0.description) } ?? "null"), \"stateDifference\": [\(d.stateDifference.map(q).joined(separator: ", "))]}"
+            f += ", \"divergence\": {\"line\": \(line), \"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"recorded\": \(d.recorded.map { q($0.description) } ?? "null"), \"stateDifference\": [\(d.stateDifference.map(q).joined(separator: ", "))]}"
         } else {
             f += ", \"divergence\": null"
         }
         if !json {
             if let d = divergence {
-                print("\(file):\(d.line): divergence at \(d.call)")
+                print("\(file):\(line): divergence at \(d.call)")
                 print("  spec:   \(d.spec)")
                 print("  kernel: \(d.kernel)")
                 if let rec = d.recorded { print("  recorded: \(rec)") }

@@ -1,8 +1,10 @@
 // `verify`: checks the LiteBox specification. Subcommands are added as the
 // checker, the prover and the kernel land.
 
+import LiteBoxABI
 import ArgumentParser
 import Foundation
+import LiteBoxFormats
 import LiteBoxSpec
 
 /// A failure that carries its own exit status (1: a property does not hold;

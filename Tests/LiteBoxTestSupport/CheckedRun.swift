@@ -1,6 +1,7 @@
 // Checking concrete runs of the specification against every invariant and
 // transition property, for the property tests.
 
+import LiteBoxABI
 import LiteBoxSpec
 
 /// What went wrong in one step, if anything: the broken invariants and

@@ -1,6 +1,7 @@
 // Test configurations and the decoding of random numbers into calls, shared
 // by the property tests.
 
+import LiteBoxABI
 import LiteBoxSpec
 
 /// The presets every property test runs on: the three built-in presets and

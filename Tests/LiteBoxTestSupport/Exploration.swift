@@ -2,6 +2,7 @@
 // tests' independent oracle for the model checker's state counts (it shares
 // nothing with ModelCheck: no fingerprints, no symmetry, no parallelism).
 
+import LiteBoxABI
 import LiteBoxSpec
 
 /// The result of an exhaustive breadth-first exploration (`explore`).

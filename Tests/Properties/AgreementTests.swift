@@ -4,8 +4,11 @@
 // simplified by Z3, gives exactly the concrete next state and outcome, and
 // every symbolic invariant and property evaluates to the concrete verdict.
 
+import LiteBoxABI
 import Testing
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
 import LiteBoxSpec
 import LiteBoxTestSupport
 

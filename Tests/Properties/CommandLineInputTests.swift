@@ -8,9 +8,11 @@
 // `swift build --build-tests` (and `swift test`) puts next to the test
 // bundle (`.build*/release/verify`).
 
+import LiteBoxABI
 import Foundation
 import Testing
 import StraceImport
+@testable import LiteBoxFormats
 @testable import LiteBoxSpec
 
 /// Running the built `verify`.
@@ -553,7 +555,7 @@ struct CommandLineInputTests {
 
     @Test("the configuration format's documentation states the limits the code enforces")
     func documentedLimits() throws {
-        let source = try String(contentsOfFile: repositoryRoot + "/Sources/LiteBoxSpec/Configuration+JSON.swift", encoding: .utf8)
+        let source = try String(contentsOfFile: repositoryRoot + "/Sources/LiteBoxFormats/Configuration+JSON.swift", encoding: .utf8)
         #expect(source.contains("| `sandboxes` | integer, 1...\(Configuration.maxObjects) (`Configuration.maxObjects`) |"))
         #expect(source.contains("| `slotsPerSandbox` | integer, 1...\(Configuration.maxTotalSlots); `sandboxes × slotsPerSandbox` ≤ \(Configuration.maxTotalSlots) (`Configuration.maxTotalSlots`) |"))
         #expect(source.contains("| `pagesPerSandbox`, `endpoints`, `notifications`, `frames` | integers, 0...\(Configuration.maxObjects) |"))

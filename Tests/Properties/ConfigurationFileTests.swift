@@ -6,8 +6,10 @@
 // To regenerate configs/*.json after changing a preset or the rendering:
 //   LITEBOX_REGENERATE_CONFIGS=1 swift test --filter ConfigurationFileTests
 
+import LiteBoxABI
 import Foundation
 import Testing
+@testable import LiteBoxFormats
 @testable import LiteBoxSpec
 import LiteBoxTestSupport
 
@@ -110,7 +112,7 @@ struct ConfigurationFileTests {
 
     @Test("the example in the format's doc comment is the one tested here, and it is valid")
     func documentedExampleIsTested() throws {
-        let source = try String(contentsOfFile: Self.repositoryRoot + "/Sources/LiteBoxSpec/Configuration+JSON.swift", encoding: .utf8)
+        let source = try String(contentsOfFile: Self.repositoryRoot + "/Sources/LiteBoxFormats/Configuration+JSON.swift", encoding: .utf8)
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let start = try #require(lines.firstIndex(of: "/// ```json"))
         let end = try #require(lines[(start + 1)...].firstIndex(of: "/// ```"))

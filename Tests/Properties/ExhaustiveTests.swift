@@ -3,6 +3,7 @@
 // the exact numbers of distinct states are pinned so that any change to the
 // semantics shows up in review.
 
+import LiteBoxABI
 import Testing
 import LiteBoxSpec
 import LiteBoxTestSupport

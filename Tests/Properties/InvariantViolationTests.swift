@@ -10,7 +10,9 @@
 // breaks: the targeted one, plus — where a clause cannot be broken alone — the
 // others it necessarily breaks, with the reason in its `why`.
 
+import LiteBoxABI
 import Testing
+@testable import LiteBoxFormats
 @testable import LiteBoxSpec
 import LiteBoxTestSupport
 

@@ -6,70 +6,25 @@
 // sandbox, 2^20 pages, 1000 sandboxes), the register-level ABI decoder, and
 // the MDB's delete / revoke / move behaviour.
 
+import LiteBoxABI
 import Testing
 import LiteBoxSpec
+import LiteBoxRefinement
 @testable import LiteBoxKernel
 import LiteBoxTestSupport
 
 // MARK: - Lockstep helpers
 
-/// Kernel and spec stepped together from the same state.
-struct Lockstep {
-    let spec: ConcreteSpec
-    var kernel: Kernel
-    var state: ConcreteMemory
-    /// The calls since the last reset (for reports).
-    var history: [Call] = []
-    /// The configuration the kernel's abstraction is taken in.
-    let config: Configuration
+/// The running threads of `lockstep`'s specification state.
+func running(_ lockstep: Lockstep) -> [Int] {
+    (0..<lockstep.spec.config.threads.count).filter { lockstep.spec.threadState(lockstep.state, $0) == .running }
+}
 
-    /// Kernel and spec from the initial state of `config`.
-    init(_ config: Configuration) {
-        self.config = config
-        spec = ConcreteSpec(config)
-        kernel = Kernel(config)
-        state = spec.initialState
-    }
-
-    /// Kernel `kernel` (whose universe embeds `config`'s) against the spec of `config`.
-    init(_ config: Configuration, kernel: Kernel) {
-        self.config = config
-        spec = ConcreteSpec(config)
-        self.kernel = kernel
-        state = spec.initialState
-    }
-
-    mutating func reset() {
-        kernel = Kernel(config)
-        state = spec.initialState
-        history = []
-    }
-
-    /// Steps both with `call`; nil if they agree, else a report with the call
-    /// index, the calls so far and the state difference (kernel -> spec).
-    mutating func step(_ call: Call, index: Int, checkRepresentation: Bool = true) -> (outcome: Outcome<UInt32>, failure: String?) {
-        history.append(call)
-        let (next, expected) = spec.step(state, call)
-        let got = kernel.execute(call)
-        let abstract = kernel.abstraction(in: config)
-        let broken = checkRepresentation ? kernel.checkRepresentation() : []
-        if got != expected || abstract != next || !broken.isEmpty {
-            var report = "\(config.name): call #\(index) \(call): kernel \(got), spec \(expected)\n"
-            if !broken.isEmpty { report += "representation broken: \(broken)\n" }
-            let diff = spec.difference(abstract, next)
-            if !diff.isEmpty { report += "state difference (kernel -> spec):\n" + diff.map { "  \($0)" }.joined(separator: "\n") + "\n" }
-            report += "calls since reset:\n" + history.map { "  \($0)" }.joined(separator: "\n")
-            report += "\nstate before:\n" + spec.render(state)
-            return (got, report)
-        }
-        state = next
-        return (got, nil)
-    }
-
-    /// The running threads (per the spec state).
-    func running() -> [Int] {
-        (0..<config.threads.count).filter { spec.threadState(state, $0) == .running }
-    }
+/// A test failure report for `lockstep`'s divergence: the divergence, the
+/// calls since the last reset and the state before the divergent call.
+func report(_ d: Lockstep.Divergence, config: Configuration, history: [Call], before: String) -> String {
+    "\(config.name): \(d)\ncalls since reset:\n" + history.map { "  \($0)" }.joined(separator: "\n")
+        + "\nstate before:\n" + before
 }
 
 /// The result of a random lockstep run.
@@ -89,12 +44,18 @@ func randomLockstep(_ config: Configuration, seed: UInt64, steps: Int, kernel ma
                     rawShare: UInt64 = 8) -> LockstepRun {
     let bySyscall = Dictionary(grouping: CallAlphabet.standard.calls(for: config), by: \.syscall)
     var rng = SplitMix64(seed: seed)
-    var ls = makeKernel.map { Lockstep(config, kernel: $0()) } ?? Lockstep(config)
+    let spec = ConcreteSpec(config)
+    func fresh() -> Lockstep {
+        Lockstep(spec: spec, kernel: makeKernel?() ?? Kernel(config), checksRepresentation: true)
+    }
+    var ls = fresh()
+    var history: [Call] = []
     var run = LockstepRun()
     while run.calls < steps {
-        let running = ls.running()
-        if running.isEmpty || ls.history.count == 400 {
-            if let makeKernel { ls = Lockstep(config, kernel: makeKernel()) } else { ls.reset() }
+        let running = running(ls)
+        if running.isEmpty || history.count == 400 {
+            ls = fresh()
+            history = []
             continue
         }
         let call: Call
@@ -107,9 +68,14 @@ func randomLockstep(_ config: Configuration, seed: UInt64, steps: Int, kernel ma
             let choices = bySyscall[sc]!.filter { $0.thread == t }
             call = choices[Int(rng.next() % UInt64(choices.count))]
         }
-        let (outcome, failure) = ls.step(call, index: run.calls)
+        let before = ls.state
+        history.append(call)
+        let outcome = ls.step(call)
         run.calls += 1
-        if let failure { run.failure = failure; return run }
+        if let d = ls.divergence {
+            run.failure = report(d, config: config, history: history, before: spec.render(before))
+            return run
+        }
         if outcome.succeeded { run.succeeded += 1 }
     }
     return run
@@ -147,23 +113,18 @@ func randomLockstep(_ config: Configuration, seed: UInt64, steps: Int, kernel ma
         for s in states {
             var kernel = Kernel(concretizing: s, config: config)
             guard kernel.abstraction() == s, kernel.checkRepresentation().isEmpty else {
-                Issue.record("concretization does not round-trip:\n\(spec.render(s))\n\(spec.difference(kernel.abstraction(), s))\n\(kernel.checkRepresentation())")
+                Issue.record("concretization does not round-trip:\n\(spec.render(s))\n\(spec.difference(s, kernel.abstraction()))\n\(kernel.checkRepresentation())")
                 return
             }
             for c in calls {
-                let (t, expected) = spec.step(s, c)
-                let got = kernel.execute(c)
-                let abstract = kernel.abstraction()
-                let broken = kernel.checkRepresentation()
-                if got != expected || abstract != t || !broken.isEmpty {
-                    Issue.record("""
-                        \(config.name): from state\n\(spec.render(s))\n\(c): kernel \(got), spec \(expected) \(broken)
-                        \(spec.difference(abstract, t).joined(separator: "\n"))
-                        """)
+                var ls = Lockstep(spec: spec, kernel: kernel, state: s, checksRepresentation: true)
+                ls.step(c)
+                if let d = ls.divergence {
+                    Issue.record("\(config.name): from state\n\(spec.render(s))\n\(d)")
                     return
                 }
                 checked += 1
-                if t != s { kernel = Kernel(concretizing: s, config: config) }
+                if ls.state != s { kernel = Kernel(concretizing: s, config: config) }
             }
         }
         #expect(checked == states.count * calls.count)
@@ -467,10 +428,11 @@ extension KernelDifferentialTests {
             default: return rng.next()
             }
         }
-        var ls = Lockstep(config)
+        var ls = Lockstep(config, entry: .registers)
+        var history = 0
         var decoded = 0, rejected = 0, succeeded = 0
         for i in 0..<30_000 {
-            if ls.history.count >= 300 || ls.running().isEmpty { ls.reset() }
+            if history >= 300 || running(ls).isEmpty { ls = Lockstep(config, entry: .registers); history = 0 }
             let number = rng.next() % 8 == 0 ? word() : rng.next() % 20
             let thread = rng.next() % 8 == 0 ? word() : rng.next() % UInt64(config.threads.count)
             // Words a call uses are random; unused ones mostly 0 (else nearly everything is rejected).
@@ -479,22 +441,22 @@ extension KernelDifferentialTests {
             switch ABIDecoder.decode(thread: thread, number: number, a[0], a[1], a[2], a[3], a[4]) {
             case .success(let call):
                 decoded += 1
-                let (next, expected) = ls.spec.step(ls.state, call)
+                // The lockstep enters the kernel with the call's encoding: the words themselves.
+                let enc = ABIDecoder.encode(call)
+                #expect(enc.thread == thread && enc.number == number && enc.arguments == a)
                 let before = ls.state
-                let r = ls.kernel.syscall(thread: thread, number: number, a[0], a[1], a[2], a[3], a[4])
-                ls.history.append(call)
-                let abstract = ls.kernel.abstraction()
-                if r != (UInt64(expected.value), UInt64(expected.code)) || abstract != next {
-                    Issue.record("#\(i) \(call): kernel \(r), spec \(expected)\n\(ls.spec.difference(abstract, next))\nfrom\n\(ls.spec.render(before))")
+                let expected = ls.step(call)
+                history += 1
+                if let d = ls.divergence {
+                    Issue.record("#\(i) \(d)\nfrom\n\(ls.spec.render(before))")
                     return
                 }
-                ls.state = next
                 if expected.succeeded { succeeded += 1 }
             case .failure(let e):
                 rejected += 1
                 let r = ls.kernel.syscall(thread: thread, number: number, a[0], a[1], a[2], a[3], a[4])
                 #expect(r.error == e.errorWord && r.value == e.code && r.error >= 1 << 63)
-                if ls.kernel.abstraction() != ls.state { Issue.record("rejected words changed the state"); return }
+                if !ls.stateDifference.isEmpty { Issue.record("rejected words changed the state"); return }
             }
         }
         #expect(ls.kernel.checkRepresentation().isEmpty)
@@ -519,23 +481,16 @@ extension KernelDifferentialTests {
         ])
 
     /// The MDB list as (sandbox, slot, depth), head first.
-    static func mdbOrder(_ k: Kernel) -> [(Int, Int, UInt32)] {
-        var out: [(Int, Int, UInt32)] = []
-        var n = k.mdbHead
-        while n >= 0 {
-            let (sb, slot) = k.location(ofPoolIndex: Int(n))
-            out.append((Int(sb), Int(slot), k.slots[Int(n)].depth))
-            n = k.slots[Int(n)].next
-        }
-        return out
+    static func mdbOrder(_ k: Kernel) -> [(Int, Int, Int)] {
+        k.mdbNodes.map { ($0.sandbox, $0.slot, $0.depth) }
     }
 
     /// Runs `calls` on the tree universe in lockstep with the spec.
     static func treeRun(_ calls: [Call]) -> Lockstep {
-        var ls = Lockstep(tree)
-        for (i, c) in calls.enumerated() {
-            let (o, failure) = ls.step(c, index: i)
-            #expect(failure == nil, "\(failure ?? "")")
+        var ls = Lockstep(tree, checksRepresentation: true)
+        for c in calls {
+            let o = ls.step(c)
+            #expect(ls.divergence == nil, "\(ls.divergence.map(String.init(describing:)) ?? "")")
             #expect(o.code == 0, "\(c) -> \(o)")
         }
         return ls
@@ -558,8 +513,8 @@ extension KernelDifferentialTests {
         #expect(order.map { "\($0.0).\($0.1)@\($0.2)" } == ["0.0@0", "1.2@1", "1.1@1", "1.3@2"])
         // Deleting a root makes its children roots.
         var ls2 = ls
-        let (_, failure) = ls2.step(.capDelete(0, slot: 0), index: 99)
-        #expect(failure == nil, "\(failure ?? "")")
+        ls2.step(.capDelete(0, slot: 0))
+        #expect(ls2.divergence == nil, "\(ls2.divergence.map(String.init(describing:)) ?? "")")
         #expect(ls2.kernel.parent(sandbox: 1, slot: 1) == nil)
         #expect(ls2.kernel.parent(sandbox: 1, slot: 3) == .init(sandbox: 1, slot: 1))
     }
@@ -597,18 +552,18 @@ extension KernelDifferentialTests {
             .map(0, slot: 7, page: 1, rights: .read),
         ])
         let before = Self.mdbOrder(ls.kernel).map { "\($0.0).\($0.1)@\($0.2)" }
-        var (_, failure) = ls.step(.capMove(1, src: 1, dst: 5), index: 10)
-        #expect(failure == nil, "\(failure ?? "")")
+        ls.step(.capMove(1, src: 1, dst: 5))
+        #expect(ls.divergence == nil, "\(ls.divergence.map(String.init(describing:)) ?? "")")
         let after = Self.mdbOrder(ls.kernel).map { "\($0.0).\($0.1)@\($0.2)" }
         #expect(after == before.map { $0 == "1.1@2" ? "1.5@2" : $0 })
         #expect(ls.kernel.parent(sandbox: 1, slot: 2) == .init(sandbox: 1, slot: 5))
         #expect(ls.kernel.parent(sandbox: 1, slot: 5) == .init(sandbox: 1, slot: 0))
         // Moving a root (the head of the list) that backs a mapping.
-        (_, failure) = ls.step(.capMove(0, src: 7, dst: 3), index: 11)
-        #expect(failure == nil, "\(failure ?? "")")
+        ls.step(.capMove(0, src: 7, dst: 3))
+        #expect(ls.divergence == nil, "\(ls.divergence.map(String.init(describing:)) ?? "")")
         #expect(ls.kernel.mapping(sandbox: 0, page: 1)?.slot == 3)
-        (_, failure) = ls.step(.capMove(0, src: 0, dst: 6), index: 12)
-        #expect(failure == nil, "\(failure ?? "")")
+        ls.step(.capMove(0, src: 0, dst: 6))
+        #expect(ls.divergence == nil, "\(ls.divergence.map(String.init(describing:)) ?? "")")
         #expect(ls.kernel.parent(sandbox: 1, slot: 0) == .init(sandbox: 0, slot: 6))
     }
 

@@ -2,9 +2,13 @@
 // property-based kernel/spec differential check whose failures shrink to a
 // minimal replayable trace.
 
+import LiteBoxABI
+import LiteBoxFormats
 import Testing
 import PropertyBased
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
 import LiteBoxKernel
 import LiteBoxSpec
 import ModelCheck
@@ -17,20 +21,17 @@ private let rawCall = zip(Gen.int(in: 0...19), Gen.int(in: 0...64), Gen.int(in: 
 /// Runs `calls` through kernel and spec in lockstep; nil if they agree at
 /// every step, otherwise the replayable trace up to the first divergence.
 func lockstepDivergence(_ config: Configuration, _ calls: [Call]) -> String? {
-    let spec = ConcreteSpec(config)
-    let kernel = Kernel(config)
-    var s = spec.initialState
-    for (i, call) in calls.enumerated() {
-        let (next, expected) = spec.step(s, call)
-        let got = kernel.execute(call)
-        if got != expected || kernel.abstraction() != next || !kernel.checkRepresentation().isEmpty {
-            let entries = calls[0...i].enumerated().map { Trace.Entry(call: $0.element, outcome: nil) }
+    var lockstep = Lockstep(config, checksRepresentation: true)
+    for call in calls {
+        lockstep.step(call)
+        if let d = lockstep.divergence {
+            let entries = calls[0...d.index].map { Trace.Entry(call: $0, outcome: nil) }
             let trace = Trace(config: config.name, entries: entries,
-                              comments: ["kernel/spec divergence at call \(i + 1): spec \(expected), kernel \(got)"]
-                                + spec.difference(next, kernel.abstraction()).map { "  " + $0 })
+                              comments: ["kernel/spec divergence at call \(d.index + 1): spec \(d.spec), kernel \(d.kernel)"]
+                                + d.brokenRepresentation.map { "  representation broken: " + $0 }
+                                + d.stateDifference.map { "  " + $0 })
             return trace.text
         }
-        s = next
     }
     return nil
 }
@@ -55,16 +56,9 @@ func lockstepDivergence(_ config: Configuration, _ calls: [Call]) -> String? {
         let plain = try #require(Checker.run(base, CheckOptions(depth: 8, threads: 2)).violation)
         #expect(v.trace.count <= plain.trace.count)
         let calls = v.trace.map { base.calls[$0] }
-        let mutantSpec = base.spec
-        let kernel = Kernel(.default)
-        var s = mutantSpec.initialState
-        var disagreed = false
-        for c in calls {
-            let (n, o) = mutantSpec.step(s, c)
-            if kernel.execute(c) != o || kernel.abstraction() != n { disagreed = true; break }
-            s = n
-        }
-        #expect(disagreed || v.name != "refinement")
+        var lockstep = Lockstep(spec: base.spec, kernel: Kernel(.default))
+        for c in calls where lockstep.divergence == nil { lockstep.step(c) }
+        #expect(lockstep.divergence != nil || v.name != "refinement")
     }
 
     @Test func theKernelRecordsATraceThatReplaysThroughTheSpec() throws {
@@ -76,7 +70,7 @@ func lockstepDivergence(_ config: Configuration, _ calls: [Call]) -> String? {
         for _ in 0..<2_000 { _ = kernel.execute(alphabet[Int(rng.next() % UInt64(alphabet.count))]) }
         let recorded = try #require(kernel.recording)
         #expect(recorded.count == 2_000)
-        let trace = Trace(config: "large", entries: recorded)
+        let trace = Trace(config: "large", entries: recorded.map { Trace.Entry(call: $0.call, outcome: $0.outcome) })
         let parsed = try Trace(parsing: trace.text)
         #expect(parsed == trace)
         let spec = ConcreteSpec(config)

@@ -3,6 +3,7 @@
 // Synthetic logs pin each decision (and show that a difference is caught);
 // the committed recordings pin their figures.
 
+import LiteBoxABI
 import Foundation
 import Testing
 import LiteBoxLinux

@@ -3,8 +3,12 @@
 // results for every thread count, symmetry reduction that never changes a
 // verdict, mutants caught with replayable counterexamples.
 
+import LiteBoxABI
+import LiteBoxFormats
 import Testing
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
 import LiteBoxSpec
 import ModelCheck
 import LiteBoxTestSupport

@@ -4,10 +4,14 @@
 // counterexample the concrete specification confirms, and the emitted
 // SMT-LIB is deterministic.
 
+import LiteBoxABI
 import Testing
-import LiteBoxCheck
+import LiteBoxModel
+import LiteBoxProver
+import LiteBoxRefinement
 import LiteBoxSpec
 import ModelCheck
+import Z3
 
 @Suite struct ProverTests {
     /// Each `SymWord`/`SymBool` operation on variables, with random values

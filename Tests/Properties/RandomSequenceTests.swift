@@ -1,6 +1,7 @@
 // Property-based tests: random call sequences from every preset keep `invs`
 // and every transition property, and a failed call leaves the state identical.
 
+import LiteBoxABI
 import Testing
 import PropertyBased
 import LiteBoxSpec

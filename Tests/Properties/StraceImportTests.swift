@@ -2,6 +2,8 @@
 // Tests/Traces/strace (real recordings made with Scripts/record-strace-corpus.sh,
 // and one malformed file per error the parser reports) and on inline lines.
 
+import LiteBoxABI
+import LiteBoxFormats
 import Foundation
 import Testing
 import LiteBoxSpec

@@ -4,6 +4,7 @@
 // (strace is a Debian package; .ci/run installs it).
 
 import Foundation
+import LiteBoxFormats
 import Testing
 import LiteBoxLinux
 import StraceImport

@@ -16,7 +16,9 @@
 // cells hold `x + 1`, endpoint `e` is queue `e` and notification `n` is queue
 // `endpoints + n`.
 
+import LiteBoxABI
 import Testing
+@testable import LiteBoxFormats
 @testable import LiteBoxSpec
 
 // MARK: - Building configurations compactly

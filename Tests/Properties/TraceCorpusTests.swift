@@ -2,6 +2,8 @@
 // through the specification. Every recorded outcome must match, every state
 // must satisfy every invariant and every step every transition property.
 
+import LiteBoxABI
+import LiteBoxFormats
 import Foundation
 import Testing
 import LiteBoxSpec

@@ -2,8 +2,9 @@
 // (system call, transition property) and (preset, invariant) on the initial
 // state, built by running the specification in the symbolic interpretation.
 
+import LiteBoxABI
 import LiteBoxSpec
-import ModelCheck
+import Z3
 
 /// What an obligation claims.
 public enum ObligationGoal: Hashable, Sendable {

@@ -1,7 +1,12 @@
 // The abstraction function (kernel state -> specification state) and its
 // inverse on specification states (concretization), for differential testing
-// and refinement checking.
+// and refinement checking. Both are written against the kernel's public
+// inspection interface (Sources/LiteBoxKernel/Kernel+Inspection.swift): the
+// kernel knows nothing of the specification's layout; only this target
+// sees both.
 
+import LiteBoxABI
+import LiteBoxKernel
 import LiteBoxSpec
 
 extension Kernel {
@@ -36,7 +41,7 @@ extension Kernel {
     public func abstraction(in config: Configuration) -> ConcreteMemory {
         precondition(config.sandboxes == sizes.sandboxes && config.endpoints == sizes.endpoints
                      && config.notifications == sizes.notifications && config.frames == sizes.frames
-                     && config.threads.count == threads.count
+                     && config.threads.count == sizes.threads
                      && config.slotsPerSandbox <= sizes.slotsPerSandbox && config.pagesPerSandbox <= sizes.pagesPerSandbox,
                      "the kernel's universe does not embed \(config.name)")
         let L = Layout(config)
@@ -44,43 +49,37 @@ extension Kernel {
 
         // Capabilities and the CDT, in one walk of the MDB.
         var ancestors: [Int] = []   // global slot of the nearest node at each depth < current
-        var n = mdbHead
-        var steps = 0
-        while n >= 0 && steps <= slots.count {
-            let c = slots[Int(n)]
-            let (sb, slot) = location(ofPoolIndex: Int(n))
-            precondition(Int(slot) < L.slotsPerSandbox, "a capability lies outside \(config.name)'s slots")
-            let g = Int(sb) * L.slotsPerSandbox + Int(slot)
-            m[L.capType.base + g] = UInt32(c.type)
+        for c in mdbNodes {
+            precondition(c.slot < L.slotsPerSandbox, "a capability lies outside \(config.name)'s slots")
+            let g = c.sandbox * L.slotsPerSandbox + c.slot
+            m[L.capType.base + g] = c.type
             m[L.capObject.base + g] = c.object
-            m[L.capRights.base + g] = UInt32(c.rights)
+            m[L.capRights.base + g] = c.rights
             m[L.capBadge.base + g] = c.badge
             precondition(Int(c.mapping) <= L.pagesPerSandbox, "a mapping lies outside \(config.name)'s pages")
             m[L.capMapping.base + g] = c.mapping
-            let d = min(Int(c.depth), ancestors.count)
+            let d = min(c.depth, ancestors.count)
             ancestors.removeLast(ancestors.count - d)
             if d > 0 { m[L.cdtParent.base + g] = UInt32(ancestors[d - 1] + 1) }
             for a in ancestors { m[L.descendantWord(g / 32).base + a] |= UInt32(1) << UInt32(g % 32) }
             ancestors.append(g)
-            n = c.next
-            steps += 1
         }
 
         // Page tables.
-        for sb in 0..<L.sandboxes where directoryBase[sb] >= 0 {
+        for sb in 0..<L.sandboxes where hasPageTable(sandbox: sb) {
             for page in 0..<L.pagesPerSandbox {
-                let e = pte(UInt32(sb), UInt32(page))
+                let e = pageTableEntry(sandbox: sb, page: page)
                 let pg = sb * L.pagesPerSandbox + page
                 m[L.pteSlot.base + pg] = e.slot
                 m[L.pteFrame.base + pg] = e.frame
-                m[L.pteRights.base + pg] = UInt32(e.rights)
+                m[L.pteRights.base + pg] = e.rights
             }
         }
-        for f in 0..<L.frames { m[L.frameValue.base + f] = frameValues[f] }
+        for f in 0..<L.frames { m[L.frameValue.base + f] = value(ofFrame: f) }
 
         // Threads.
         for t in 0..<L.threads {
-            let r = threads[t]
+            let r = registers(ofThread: t)
             precondition(r.sandbox == L.threadSandbox[t], "thread \(t) lives in another sandbox than in \(config.name)")
             m[L.threadState.base + t] = r.state
             m[L.threadObject.base + t] = r.object
@@ -94,16 +93,11 @@ extension Kernel {
 
         // Queues and notifications.
         for q in 0..<L.queues {
-            m[L.queueLength.base + q] = queues[q].length
-            var e = 0
-            var t = queues[q].head
-            while t >= 0 && e < L.threads {
-                m[L.queueEntry.base + q * L.threads + e] = UInt32(t) + 1
-                e += 1
-                t = threads[Int(t)].qnext
-            }
+            let (length, members) = queue(q)
+            m[L.queueLength.base + q] = UInt32(length)
+            for (e, t) in members.prefix(L.threads).enumerated() { m[L.queueEntry.base + q * L.threads + e] = UInt32(t) + 1 }
         }
-        for i in 0..<L.notifications { m[L.notificationBits.base + i] = notificationBits[i] }
+        for i in 0..<L.notifications { m[L.notificationBits.base + i] = bits(ofNotification: i) }
         return m
     }
 
@@ -118,20 +112,20 @@ extension Kernel {
     public convenience init(concretizing state: ConcreteMemory, config: Configuration) {
         let L = Layout(config)
         precondition(state.cells.count == L.cellCount, "state does not have the layout of \(config.name)")
-        self.init(emptyUniverse: KernelSizes(config), threadSandboxes: L.threadSandbox)
-        specConfiguration = config
         let S = L.slotsPerSandbox
+        var image = Kernel.Image(sizes: KernelSizes(config), threads: (0..<L.threads).map { t in
+            Kernel.ThreadRegisters(
+                sandbox: L.threadSandbox[t], state: state[L.threadState.base + t], object: state[L.threadObject.base + t],
+                message: state[L.threadMessage.base + t], badge: state[L.threadBadge.base + t],
+                status: state[L.threadStatus.base + t], recvSlot: state[L.threadRecvSlot.base + t],
+                grant: state[L.threadGrant.base + t], reply: state[L.threadReply.base + t])
+        })
 
-        // Capabilities.
+        // Capabilities: the MDB is a preorder walk of the forest the parent links give.
         var children = [[Int]](repeating: [], count: L.slots)
         var roots: [Int] = []
         var filled = 0
         for g in 0..<L.slots where state[L.capType.base + g] != 0 {
-            let i = allocatedSlotIndex(UInt32(g / S), UInt32(g % S))
-            slots[i] = CapSlot(type: UInt8(truncatingIfNeeded: state[L.capType.base + g]),
-                               rights: UInt8(truncatingIfNeeded: state[L.capRights.base + g]),
-                               object: state[L.capObject.base + g], badge: state[L.capBadge.base + g],
-                               mapping: state[L.capMapping.base + g])
             let p = Int(state[L.cdtParent.base + g])
             if p == 0 { roots.append(g) } else {
                 precondition(p - 1 < L.slots, "cdtParent out of range")
@@ -139,57 +133,37 @@ extension Kernel {
             }
             filled += 1
         }
-        // The MDB: a preorder walk of the forest.
-        var order: [(g: Int, depth: UInt32)] = []
-        var work: [(g: Int, depth: UInt32)] = roots.reversed().map { ($0, 0) }
+        var work: [(g: Int, depth: Int)] = roots.reversed().map { ($0, 0) }
         while let (g, d) = work.popLast() {
-            precondition(order.count < filled, "cdtParent links are not a forest of non-empty slots")
-            order.append((g, d))
+            precondition(image.mdb.count < filled, "cdtParent links are not a forest of non-empty slots")
+            image.mdb.append(Kernel.MDBNode(
+                sandbox: g / S, slot: g % S, type: state[L.capType.base + g], rights: state[L.capRights.base + g],
+                object: state[L.capObject.base + g], badge: state[L.capBadge.base + g],
+                mapping: state[L.capMapping.base + g], depth: d))
             for c in children[g].reversed() { work.append((c, d + 1)) }
         }
-        precondition(order.count == filled, "cdtParent links are not a forest of non-empty slots")
-        var prev: Int32 = -1
-        for (g, d) in order {
-            let i = slotIndex(UInt32(g / S), UInt32(g % S))
-            slots[i].depth = d
-            slots[i].prev = prev
-            if prev >= 0 { slots[Int(prev)].next = Int32(i) } else { mdbHead = Int32(i) }
-            prev = Int32(i)
-        }
-        occupiedSlots = filled
+        precondition(image.mdb.count == filled, "cdtParent links are not a forest of non-empty slots")
 
-        // Page tables, frames.
+        // Page tables, frames, queues, notifications.
         for sb in 0..<L.sandboxes {
             for page in 0..<L.pagesPerSandbox {
                 let pg = sb * L.pagesPerSandbox + page
                 let slot = state[L.pteSlot.base + pg]
                 if slot == 0 { continue }
-                setPTE(UInt32(sb), UInt32(page), PageTableEntry(slot: slot, frame: state[L.pteFrame.base + pg],
-                                                                rights: UInt8(truncatingIfNeeded: state[L.pteRights.base + pg])))
+                image.pageTableEntries.append((sb, page, slot, state[L.pteFrame.base + pg], state[L.pteRights.base + pg]))
             }
         }
-        for f in 0..<L.frames { frameValues[f] = state[L.frameValue.base + f] }
-
-        // Threads, queues, notifications.
-        for t in 0..<L.threads {
-            threads[t].state = state[L.threadState.base + t]
-            threads[t].object = state[L.threadObject.base + t]
-            threads[t].message = state[L.threadMessage.base + t]
-            threads[t].badge = state[L.threadBadge.base + t]
-            threads[t].status = state[L.threadStatus.base + t]
-            threads[t].recvSlot = state[L.threadRecvSlot.base + t]
-            threads[t].grant = state[L.threadGrant.base + t]
-            threads[t].reply = state[L.threadReply.base + t]
-        }
-        for q in 0..<L.queues {
+        image.frameValues = (0..<L.frames).map { state[L.frameValue.base + $0] }
+        image.queues = (0..<L.queues).map { q in
             let len = Int(state[L.queueLength.base + q])
             precondition(len <= L.threads, "queue length out of range")
-            for e in 0..<len {
+            return (0..<len).map { e in
                 let t = Int(state[L.queueEntry.base + q * L.threads + e]) - 1
                 precondition(t >= 0 && t < L.threads, "queue entry out of range")
-                enqueue(queue: q, thread: t)
+                return t
             }
         }
-        for i in 0..<L.notifications { notificationBits[i] = state[L.notificationBits.base + i] }
+        image.notificationBits = (0..<L.notifications).map { state[L.notificationBits.base + $0] }
+        self.init(restoring: image, specConfiguration: config)
     }
 }

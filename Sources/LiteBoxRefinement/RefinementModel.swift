@@ -1,15 +1,18 @@
 // Refinement along the checker: every explored transition of the spec must
 // commute with the production kernel through the abstraction function.
 
+import LiteBoxABI
 import LiteBoxKernel
+import LiteBoxModel
 import LiteBoxSpec
 import ModelCheck
 
 /// The LiteBox model with one more transition property, `refinement`: for
 /// every call from every explored state `s` — failed calls included — the
-/// kernel built from `s` (`Kernel(concretizing:config:)`) returns the same
-/// outcome as the spec, and its abstraction afterwards equals the spec's next
-/// state. So every explored transition commutes with the abstraction.
+/// kernel built from `s` (`Kernel(concretizing:config:)`), stepped in
+/// `Lockstep` with the spec, returns the same outcome as the spec, and its
+/// abstraction afterwards equals the spec's next state. So every explored
+/// transition commutes with the abstraction.
 ///
 /// A disagreement is flagged in bit 62 of the checker's outcome code (which
 /// the other properties and the coverage never see), and a failed call that
@@ -30,10 +33,10 @@ public struct RefinementModel: Model {
     public func describe(action: Int) -> String { base.describe(action: action) }
 
     public func step(_ state: ConcreteMemory, action: Int) -> (next: ConcreteMemory?, outcome: Int) {
-        let call = base.calls[action]
-        let (n, o) = base.spec.step(state, call)
-        let kernel = Kernel(concretizing: state, config: base.spec.config)
-        let agrees = kernel.execute(call) == o && kernel.abstraction() == n
+        var lockstep = Lockstep(spec: base.spec, concretizing: state)
+        let o = lockstep.step(base.calls[action])
+        let n = lockstep.state
+        let agrees = lockstep.divergence == nil
         let code = LiteBoxModel.pack(o) | (agrees ? 0 : Self.mismatch)
         if agrees && !o.succeeded && n == state { return (nil, code) }
         return (n, code)

@@ -1,8 +1,9 @@
 // Checking proof obligations with Z3, in parallel, one Z3 context per task.
 
+import LiteBoxABI
 import Dispatch
 import LiteBoxSpec
-import ModelCheck
+import Z3
 import Synchronization
 
 /// The result of checking one obligation.

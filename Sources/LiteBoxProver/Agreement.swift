@@ -5,8 +5,9 @@
 // evaluate to the concrete verdict. This is what makes the proofs speak
 // about the code the checker, the kernel tests and trace replay run.
 
+import LiteBoxABI
 import LiteBoxSpec
-import ModelCheck
+import Z3
 
 /// The symbolic transition of one system call of one configuration, ready to
 /// be evaluated on concrete states. Owns a Z3 context: use from one thread.

@@ -10,8 +10,9 @@
 // semantics: wrapping `&+ &- &*`, unsigned `<`, and `&<<` taking its shift
 // amount modulo 32 (as Swift's masking shift does).
 
+import LiteBoxABI
 import LiteBoxSpec
-import ModelCheck
+import Z3
 
 /// The symbolic interpretation: `SymBool`, `SymWord`, `SymMemory`.
 public enum Symbolic: SpecDomain {

@@ -1,6 +1,8 @@
 // Configuration files: reading a user's own configuration from JSON with
 // precise errors, and rendering any configuration (e.g. a preset) as JSON.
 
+import LiteBoxABI
+import LiteBoxSpec
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

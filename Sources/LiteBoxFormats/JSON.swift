@@ -20,6 +20,9 @@
 // - Lone surrogates (`\uD800` without its pair) are errors: a Swift `String`
 //   cannot hold them.
 
+import LiteBoxABI
+import LiteBoxSpec
+
 /// A 1-based line and column in a JSON text.
 struct JSONPosition: Hashable, Sendable, CustomStringConvertible {
     /// The line, from 1.

@@ -1,4 +1,6 @@
-// Checking a configuration and building its initial state.
+// Checking a configuration's structure against the specification's or the
+// kernel's limits. (The specification adds that the initial state satisfies
+// every invariant: `Configuration.validate()` in LiteBoxSpec.)
 
 /// Why a configuration was rejected: which field, and why. When the
 /// configuration came from a file, also the file and the position of the
@@ -29,27 +31,78 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
     }
 }
 
+/// The largest sizes a universe may have: the specification's (its state
+/// grows with the square of the slots, `Configuration.maxTotalSlots`) or the
+/// production kernel's (its MDB links are 32-bit). One structural
+/// validation, `Configuration.validateStructure(limits:)`, serves both.
+public struct UniverseLimits: Hashable, Sendable {
+    /// Whose limits these are, for messages ("the specification's", "the kernel's").
+    public var owner: String
+    /// The largest number of sandboxes.
+    public var maxSandboxes: Int
+    /// The largest number of slots per sandbox.
+    public var maxSlotsPerSandbox: Int
+    /// The largest number of slots in all (`sandboxes × slotsPerSandbox`).
+    public var maxTotalSlots: Int
+    /// The largest number of pages per sandbox.
+    public var maxPagesPerSandbox: Int
+    /// The largest number of threads, endpoints, notifications or frames.
+    public var maxObjects: Int
+
+    /// The specification's limits: `Configuration.maxTotalSlots` slots in
+    /// all, `Configuration.maxObjects` of every other kind.
+    public static let specification = UniverseLimits(
+        owner: "the specification's", maxSandboxes: Configuration.maxObjects, maxSlotsPerSandbox: Configuration.maxTotalSlots,
+        maxTotalSlots: Configuration.maxTotalSlots, maxPagesPerSandbox: Configuration.maxObjects, maxObjects: Configuration.maxObjects)
+
+    /// The production kernel's limits: 2^20 sandboxes, 2^24 slots and pages
+    /// per sandbox (`Configuration.maxKernelSize`), 2^31 - 1 slots in all
+    /// (MDB links are 32-bit), 2^24 objects of every other kind.
+    public static let kernel = UniverseLimits(
+        owner: "the kernel's", maxSandboxes: 1 << 20, maxSlotsPerSandbox: Configuration.maxKernelSize,
+        maxTotalSlots: Int(Int32.max), maxPagesPerSandbox: Configuration.maxKernelSize, maxObjects: 1 << 24)
+
+    /// Checks every size against these limits: at least one sandbox, one
+    /// slot and one thread. Throws the first size out of range.
+    public func validateSizes(sandboxes: Int, slotsPerSandbox: Int, pagesPerSandbox: Int, endpoints: Int,
+                              notifications: Int, frames: Int, threads: Int) throws(ConfigurationError) {
+        func range(_ field: String, _ v: Int, _ lo: Int, _ hi: Int) throws(ConfigurationError) {
+            if v < lo || v > hi { throw ConfigurationError(field: field, reason: "must be between \(lo) and \(hi), got \(v)") }
+        }
+        try range("sandboxes", sandboxes, 1, maxSandboxes)
+        try range("slotsPerSandbox", slotsPerSandbox, 1, maxSlotsPerSandbox)
+        if sandboxes * slotsPerSandbox > maxTotalSlots {
+            throw ConfigurationError(field: "slotsPerSandbox", reason: "sandboxes × slotsPerSandbox = \(sandboxes * slotsPerSandbox) exceeds \(owner) limit of \(maxTotalSlots) slots")
+        }
+        try range("pagesPerSandbox", pagesPerSandbox, 0, maxPagesPerSandbox)
+        try range("endpoints", endpoints, 0, maxObjects)
+        try range("notifications", notifications, 0, maxObjects)
+        try range("frames", frames, 0, maxObjects)
+        if threads < 1 { throw ConfigurationError(field: "threads", reason: "at least one thread is needed") }
+        if threads > maxObjects { throw ConfigurationError(field: "threads", reason: "at most \(maxObjects) threads") }
+    }
+}
+
 extension Configuration {
-    /// Checks sizes, capabilities, CDT parents and mappings, and that the
-    /// initial state satisfies `invs`. Throws the first problem found.
-    public func validate() throws(ConfigurationError) {
+    /// Checks the structure of the configuration against `limits`: sizes,
+    /// threads' sandboxes, capabilities (in range, one per slot, typed, with
+    /// rights and badge valid for their type; a CDT parent listed earlier,
+    /// naming the same object, with at least the child's rights, a badged
+    /// parent's children carrying its badge), mappings (each backed by a
+    /// frame capability of the same sandbox, at most one per capability,
+    /// rights within `RW` and the capability's), kernel-only sizes and frame
+    /// values. Throws the first problem found. The specification's
+    /// `validate()` adds that the initial state satisfies every invariant;
+    /// the kernel validates its kernel-sized universes with `.kernel`.
+    public func validateStructure(limits: UniverseLimits = .specification) throws(ConfigurationError) {
         func fail(_ field: String, _ reason: String) -> ConfigurationError {
             ConfigurationError(field: field, reason: reason)
         }
         func range(_ field: String, _ v: Int, _ lo: Int, _ hi: Int) throws(ConfigurationError) {
             if v < lo || v > hi { throw fail(field, "must be between \(lo) and \(hi), got \(v)") }
         }
-        try range("sandboxes", sandboxes, 1, Configuration.maxObjects)
-        try range("slotsPerSandbox", slotsPerSandbox, 1, Configuration.maxTotalSlots)
-        if sandboxes * slotsPerSandbox > Configuration.maxTotalSlots {
-            throw fail("slotsPerSandbox", "sandboxes × slotsPerSandbox = \(sandboxes * slotsPerSandbox) exceeds the specification's limit of \(Configuration.maxTotalSlots) slots")
-        }
-        try range("pagesPerSandbox", pagesPerSandbox, 0, Configuration.maxObjects)
-        try range("endpoints", endpoints, 0, Configuration.maxObjects)
-        try range("notifications", notifications, 0, Configuration.maxObjects)
-        try range("frames", frames, 0, Configuration.maxObjects)
-        if threads.isEmpty { throw fail("threads", "at least one thread is needed") }
-        if threads.count > Configuration.maxObjects { throw fail("threads", "at most \(Configuration.maxObjects) threads") }
+        try limits.validateSizes(sandboxes: sandboxes, slotsPerSandbox: slotsPerSandbox, pagesPerSandbox: pagesPerSandbox,
+                                 endpoints: endpoints, notifications: notifications, frames: frames, threads: threads.count)
         for (i, th) in threads.enumerated() {
             try range("threads[\(i)].sandbox", th.sandbox, 0, sandboxes - 1)
         }
@@ -116,55 +169,5 @@ extension Configuration {
         if !frameValues.isEmpty && frameValues.count != frames {
             throw fail("frameValues", "must list one value per frame (\(frames)), got \(frameValues.count)")
         }
-
-        let spec = ConcreteSpec(self)
-        let s = spec.initialState
-        for inv in Invariant.allCases where !spec.holds(inv, s) {
-            throw fail("", "the initial state violates invariant \(inv.name): \(inv.statement)")
-        }
-    }
-}
-
-extension Spec where D == Concrete {
-    /// The initial state of the configuration: its capabilities (with CDT
-    /// links and descendant sets), mappings, frame values and threads, all
-    /// queues empty, all registers zero.
-    public var initialState: ConcreteMemory {
-        let L = layout
-        let cfg = config
-        var m = ConcreteMemory(count: L.cellCount)
-        func g(_ r: Configuration.SlotRef) -> Int { r.sandbox * L.slotsPerSandbox + r.slot }
-        for cap in cfg.capabilities {
-            let i = g(cap.at)
-            m[L.capType.base + i] = cap.type.rawValue
-            m[L.capObject.base + i] = UInt32(cap.object)
-            m[L.capRights.base + i] = cap.rights.rawValue
-            m[L.capBadge.base + i] = cap.badge
-            m[L.cdtParent.base + i] = cap.parent.map { UInt32(g($0) + 1) } ?? 0
-        }
-        // Descendant sets: walk each slot's ancestor chain (parents are listed
-        // earlier, so chains are finite; bounded by the slot count regardless).
-        for c in 0..<L.slots {
-            var p = Int(m[L.cdtParent.base + c])
-            var steps = 0
-            while p != 0 && steps < L.slots {
-                m[L.descendantWord(c / 32).base + p - 1] |= 1 << UInt32(c % 32)
-                p = Int(m[L.cdtParent.base + p - 1])
-                steps += 1
-            }
-        }
-        for mp in cfg.mappings {
-            let pg = mp.sandbox * L.pagesPerSandbox + mp.page
-            let slot = g(Configuration.SlotRef(sandbox: mp.sandbox, slot: mp.slot))
-            m[L.pteSlot.base + pg] = UInt32(mp.slot + 1)
-            m[L.pteFrame.base + pg] = m[L.capObject.base + slot] + 1
-            m[L.pteRights.base + pg] = mp.rights.rawValue
-            m[L.capMapping.base + slot] = UInt32(mp.page + 1)
-        }
-        for (f, v) in cfg.frameValues.enumerated() { m[L.frameValue.base + f] = v }
-        for (t, th) in cfg.threads.enumerated() {
-            m[L.threadState.base + t] = (th.running ? ThreadState.running : .inactive).rawValue
-        }
-        return m
     }
 }

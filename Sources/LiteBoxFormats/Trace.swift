@@ -1,6 +1,8 @@
 // The trace format, version 1: a text file, one system call per line, that
 // the checker writes (a counterexample is a trace) and every tool reads.
 
+import LiteBoxABI
+import LiteBoxSpec
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,6 +1,7 @@
 // The LiteBox specification as a model for the generic checker: the states
 // are concrete kernel states, the actions a fixed call alphabet.
 
+import LiteBoxABI
 import LiteBoxSpec
 import ModelCheck
 
