@@ -115,22 +115,10 @@ func runProofs(_ prover: Prover, _ obligations: [Obligation], jobs: Int, emit: S
     return summary
 }
 
-/// The proof run as a JSON object.
+/// The proof run as a JSON object (`ProofReport`).
 func proofsJSON(_ prover: Prover, _ summary: ProofSummary) -> String {
-    var items: [String] = []
-    for r in summary.results {
-        var item = "{\"name\": \(jsonQuoted(r.obligation.name)), \"result\": \"\(r.verdict.word)\", \"seconds\": \(String(format: "%.3f", r.seconds))"
-        if let h = r.hypotheses { item += ", \"hypotheses\": [\(h.map { jsonQuoted($0.name) }.joined(separator: ", "))]" }
-        switch r.verdict {
-        case .proved: break
-        case .refuted(let cex): item += ", \"counterexample\": \(jsonQuoted(cex))"
-        case .unknown(let why): item += ", \"reason\": \(jsonQuoted(why))"
-        }
-        items.append(item + "}")
-    }
-    return "{\"solver\": \(jsonQuoted(Z3Context.version)), \"configuration\": \(jsonQuoted(prover.configName)), "
-        + "\"obligations\": \(summary.results.count), \"proved\": \(summary.proved), "
-        + "\"seconds\": \(String(format: "%.2f", summary.seconds)), \"results\": [\(items.joined(separator: ", "))]}"
+    jsonText(ProofReport(solver: Z3Context.version, configuration: prover.configName,
+                             results: summary.results, seconds: summary.seconds))
 }
 
 /// Writes each result's SMT-LIB text as `<dir>/<name>.smt2` and the index

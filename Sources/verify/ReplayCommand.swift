@@ -48,11 +48,11 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
-        var jsonItems: [String] = []
+        var reports: [ReplayReport.File] = []
         var total = 0
         var failedFiles = 0
         for file in files {
-            let item: (json: String, calls: Int, failed: Bool)
+            let item: (report: ReplayReport.File, failed: Bool)
             if fileKind(file) == .directory {
                 item = try replayStrace(file, inputs: try straceSet(file))
             } else {
@@ -70,13 +70,14 @@ struct ReplayCommand: ParsableCommand {
                     item = try replayStrace(file, inputs: [(file, text)])
                 }
             }
-            jsonItems.append(item.json)
-            total += item.calls
+            reports.append(item.report)
+            total += item.report.calls
             if item.failed { failedFiles += 1 }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if json {
-            print("{\"files\": [\(jsonItems.joined(separator: ", "))], \"calls\": \(total), \"seconds\": \(String(format: "%.3f", seconds)), \"verdict\": \(jsonQuoted(failedFiles == 0 ? "agree" : "diverge"))}")
+            print(jsonText(ReplayReport(files: reports, calls: total, seconds: seconds,
+                                            verdict: failedFiles == 0 ? "agree" : "diverge")))
         } else {
             print("replayed \(total) calls from \(files.count) file(s) in \(String(format: "%.3f", seconds)) s: \(failedFiles == 0 ? "no divergence" : "\(failedFiles) file(s) diverge or differ from Linux")")
         }
@@ -114,7 +115,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     /// Replays one LiteBox trace through kernel and spec.
-    func replayTrace(_ file: String, _ text: String) throws -> (json: String, calls: Int, failed: Bool) {
+    func replayTrace(_ file: String, _ text: String) throws -> (report: ReplayReport.File, failed: Bool) {
         let trace: Trace
         let config: Configuration
         do {
@@ -131,13 +132,8 @@ struct ReplayCommand: ParsableCommand {
         }
         let calls = lockstep.count
         let divergence = lockstep.divergence
-        let q = jsonQuoted
-        var f = "{\"file\": \(q(file)), \"format\": \"litebox\", \"calls\": \(calls)"
-        if let d = divergence {
-            f += ", \"divergence\": {\"line\": \(line), \"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"recorded\": \(d.recorded.map { q($0.description) } ?? "null"), \"stateDifference\": [\(d.stateDifference.map(q).joined(separator: ", "))]}"
-        } else {
-            f += ", \"divergence\": null"
-        }
+        let report = ReplayReport.File(trace: file, calls: calls,
+                                       divergence: divergence.map { ReplayReport.Divergence($0, line: line, withOrigin: false) })
         if !json {
             if let d = divergence {
                 print("\(file):\(line): divergence at \(d.call)")
@@ -150,13 +146,13 @@ struct ReplayCommand: ParsableCommand {
                 print("\(file): \(calls) calls, kernel and spec agree")
             }
         }
-        return (f + "}", calls, divergence != nil)
+        return (report, divergence != nil)
     }
 
     /// Replays strace output (one file, or an `-ff` set) through the Linux
     /// personality: kernel and spec in lockstep, LiteBox's decisions compared
     /// with Linux's results.
-    func replayStrace(_ name: String, inputs: [(path: String, text: String)]) throws -> (json: String, calls: Int, failed: Bool) {
+    func replayStrace(_ name: String, inputs: [(path: String, text: String)]) throws -> (report: ReplayReport.File, failed: Bool) {
         let started = DispatchTime.now().uptimeNanoseconds
         let log: StraceLog
         do {
@@ -179,15 +175,8 @@ struct ReplayCommand: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let failed = !report.divergences.isEmpty || !report.mismatches.isEmpty
         let unmodeled = report.unmodeled.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-        let q = jsonQuoted
-        var f = "{\"file\": \(q(name)), \"format\": \"strace\", \"calls\": \(report.calls), \"modeled\": \(report.modeled)"
-        f += ", \"modeledPercent\": \(String(format: "%.1f", report.modeledPercent)), \"pathLookups\": \(report.pathLookups)"
-        f += ", \"liteboxCalls\": \(report.liteboxCalls), \"restarts\": \(report.restarts), \"reorderedWaiters\": \(report.reorderedWaiters)"
-        f += ", \"divergences\": [\(report.divergences.map { d in "{\"call\": \(q(d.call.description)), \"spec\": \(q(d.spec.description)), \"kernel\": \(q(d.kernel.description)), \"origin\": \(q(d.origin)), \"stateDifference\": [\(d.stateDifference.prefix(50).map(q).joined(separator: ", "))]}" }.joined(separator: ", "))]"
-        f += ", \"mismatches\": [\(report.mismatches.map { m in "{\"file\": \(q(m.location.file)), \"line\": \(m.location.line), \"call\": \(q(m.call)), \"reason\": \(q(m.reason))}" }.joined(separator: ", "))]"
-        f += ", \"unmodeled\": {\(unmodeled.map { "\(q($0.key)): \($0.value)" }.joined(separator: ", "))}"
-        f += ", \"skipped\": [\(log.skipped.map { q($0.description) }.joined(separator: ", "))]"
-        f += ", \"seconds\": \(String(format: "%.3f", seconds))"
+        let fileReport = ReplayReport.File(strace: name, report: report, skipped: log.skipped.map(\.description),
+                                           seconds: seconds)
         if !json {
             let u = report.configuration.map { c in
                 "\(c.sandboxes) sandboxes, \(c.threads.count) threads, \(c.slotsPerSandbox) slots and \(c.pagesPerSandbox) pages per sandbox, \(c.notifications) notifications, \(c.frames) frames"
@@ -211,6 +200,6 @@ struct ReplayCommand: ParsableCommand {
             }
             print("  time: \(String(format: "%.3f", seconds)) s")
         }
-        return (f + "}", report.calls, failed)
+        return (fileReport, failed)
     }
 }
