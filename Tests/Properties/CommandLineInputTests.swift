@@ -570,7 +570,7 @@ struct CommandLineInputTests {
         c.sandboxes = Configuration.maxObjects + 1
         let sandboxes = try #require(throws: ConfigurationError.self) { try c.validate() }
         #expect(sandboxes.field == "sandboxes" && sandboxes.reason == "must be between 1 and 4096, got 4097")
-        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
-        #expect(readme.contains("At most 8192 capability slots in all") && readme.contains("at\nmost 4096 objects of every other kind"))
+        let decisions = try String(contentsOfFile: repositoryRoot + "/docs/design-decisions.md", encoding: .utf8)
+        #expect(decisions.contains("At most 8192 capability slots in all") && decisions.contains("at\nmost 4096 objects of every other kind"))
     }
 }
