@@ -14,46 +14,52 @@ import ModelCheck
 /// abstraction afterwards equals the spec's next state. So every explored
 /// transition commutes with the abstraction.
 ///
-/// A disagreement is flagged in bit 62 of the checker's outcome code (which
-/// the other properties and the coverage never see), and a failed call that
-/// disagrees is reported as a step instead of a stutter, so the property
-/// sees it.
+/// A step's outcome is the spec's outcome together with the lockstep's
+/// verdict (`Outcome.agrees`); the base model's properties and the coverage
+/// see the spec's outcome only. A failed call that disagrees is reported as
+/// a step instead of a stutter, so the `refinement` property sees it.
 public struct RefinementModel: Model {
     public typealias State = ConcreteMemory
+    public typealias Action = Call
+
+    /// A step's outcome: the spec's, and whether the kernel agreed.
+    public struct Outcome: Sendable {
+        /// The spec's outcome of the call.
+        public var spec: LiteBoxModel.Outcome
+        /// Whether the kernel returned the same outcome and its abstraction
+        /// afterwards equals the spec's next state.
+        public var agrees: Bool
+    }
+
     /// The model refined.
     public let base: LiteBoxModel
 
     /// The refinement check of `base`.
     public init(_ base: LiteBoxModel) { self.base = base }
 
-    static let mismatch = 1 << 62
-
     public var initialState: ConcreteMemory { base.initialState }
-    public var actionCount: Int { base.actionCount }
-    public func describe(action: Int) -> String { base.describe(action: action) }
+    public var actions: [Call] { base.actions }
 
-    public func step(_ state: ConcreteMemory, action: Int) -> (next: ConcreteMemory?, outcome: Int) {
+    public func step(_ state: ConcreteMemory, _ call: Call) -> (next: ConcreteMemory?, outcome: Outcome) {
         var lockstep = Lockstep(spec: base.spec, concretizing: state)
-        let o = lockstep.step(base.calls[action])
+        let o = lockstep.step(call)
         let n = lockstep.state
-        let agrees = lockstep.divergence == nil
-        let code = LiteBoxModel.pack(o) | (agrees ? 0 : Self.mismatch)
-        if agrees && !o.succeeded && n == state { return (nil, code) }
-        return (n, code)
+        let outcome = Outcome(spec: o, agrees: lockstep.divergence == nil)
+        if outcome.agrees && !o.succeeded && n == state { return (nil, outcome) }
+        return (n, outcome)
     }
 
     public var invariants: [NamedInvariant<ConcreteMemory>] { base.invariants }
 
-    public var properties: [NamedProperty<ConcreteMemory>] {
-        let mask = ~Self.mismatch
-        return base.properties.map { p in NamedProperty(p.name) { pre, a, o, post in p.holds(pre, a, o & mask, post) } }
-            + [NamedProperty("refinement") { _, _, o, _ in o & Self.mismatch == 0 }]
+    public var properties: [NamedProperty<ConcreteMemory, Call, Outcome>] {
+        base.properties.map { p in NamedProperty(p.name) { pre, call, o, post in p.holds(pre, call, o.spec, post) } }
+            + [NamedProperty("refinement") { _, _, o, _ in o.agrees }]
     }
 
     public func canonical(_ state: ConcreteMemory) -> ConcreteMemory { base.canonical(state) }
     public func fingerprint(_ state: ConcreteMemory) -> UInt64 { base.fingerprint(state) }
-    public func coverage(action: Int, outcome: Int) -> (row: Int, column: Int) {
-        base.coverage(action: action, outcome: outcome & ~Self.mismatch)
+    public func coverage(_ call: Call, _ outcome: Outcome) -> (row: Int, column: Int) {
+        base.coverage(call, outcome.spec)
     }
     public var coverageRows: [String] { base.coverageRows }
     public var coverageColumns: [String] { base.coverageColumns }

@@ -34,7 +34,7 @@ struct BenchChecker: ParsableCommand {
     func run() throws {
         let cfg = try loadConfiguration(config)
         let model = LiteBoxModel(ConcreteSpec(cfg))
-        print("configuration \(cfg.name), depth \(depth), \(model.actionCount) calls per state")
+        print("configuration \(cfg.name), depth \(depth), \(model.actions.count) calls per state")
         print("threads  distinct states  transitions   seconds  states/s     transitions/s  bytes/state")
         var first: CheckResult?
         for k in Array(Set([1, threads])).sorted() {

@@ -57,7 +57,7 @@ struct CheckCommand: ParsableCommand {
         }
         let report = try runCheck(model, configName: config, depth: depth, threads: threads, json: json,
                                   counterexamplePath: counterexample, refinement: refinement,
-                                  extraJSON: proofs.map { ("proofs", proofsJSON($0.0, $0.1)) })
+                                  proofs: proofs.map { proofReport($0.0, $0.1) })
         let proved = proofs?.1.allProved ?? true
         if !json {
             let proofLine = proofs.map { "\($0.1.proved)/\($0.1.results.count) obligations proved" } ?? "proofs skipped (--no-proofs)"
@@ -76,11 +76,12 @@ func validateSearch(depth: Int, threads: Int) throws {
     }
 }
 
-/// Runs the checker with progress on stderr, prints the report, writes the
-/// counterexample; returns the result.
+/// Runs the checker with progress on stderr, prints the report (with
+/// `--json`, with `proofs` beside it), writes the counterexample; returns
+/// the result.
 func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
               counterexamplePath: String?, refinement: Bool = false,
-              extraJSON: (key: String, object: String)? = nil) throws -> CheckResult {
+              proofs: ProofReport? = nil) throws -> CheckResult {
     let spec = model.spec
     // How the counterexample will name the configuration: so that it
     // resolves from the trace file's own directory (a preset stays a
@@ -91,7 +92,7 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     let unnameableReason = "a trace's config line cannot name \(Trace.quoted(reference, limit: nil)) (it holds '#', a control character, or leading or trailing spaces), so a counterexample could not be replayed; rename the file"
     if unnameable { stderr("verify: warning: --config \(Trace.quoted(configName, limit: nil)): \(unnameableReason)") }
     let writtenPath = unnameable ? nil : counterexamplePath
-    stderr("verify: \(spec.config.name): depth \(depth), \(model.actionCount) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
+    stderr("verify: \(spec.config.name): depth \(depth), \(model.actions.count) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     let progress: @Sendable (LevelReport) -> Void = { level in
         let rate = level.transitionsPerSecond / 1e6
         let mib = Double(level.residentBytes) / 1_048_576
@@ -102,12 +103,14 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     let result = refinement ? Checker.run(RefinementModel(model), options) : Checker.run(model, options)
     var trace: Trace?
     if let v = result.violation {
-        trace = Trace(config: reference, entries: replay(spec, v.trace.map { model.calls[$0] }),
+        trace = Trace(config: reference, entries: replay(spec, v.trace.map { model.actions[$0] }),
                       comments: ["counterexample: \(v.kind.rawValue) \(v.name) broken after \(v.trace.count) calls"])
         if let path = writtenPath, let t = trace { try writeText(t.text, to: path) }
     }
     if json {
-        print(jsonReport(model, result, trace: trace, counterexamplePath: writtenPath, extra: extraJSON))
+        let check = CheckReport(model, result, counterexample: trace?.entries.compactMap { e in e.outcome.map { (e.call, $0) } } ?? [],
+                                counterexampleFile: trace == nil ? nil : writtenPath)
+        print(jsonText(VerifyReport(check: check, proofs: proofs)))
     } else {
         printReport(model, result, trace: trace, counterexamplePath: writtenPath, printRefinement: refinement)
     }
@@ -161,33 +164,17 @@ func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counter
     if let path = counterexamplePath { print("counterexample written to \(path)") }
 }
 
-func jsonReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counterexamplePath: String?,
-                extra: (key: String, object: String)? = nil) -> String {
-    let q = jsonQuoted
-    var fields: [String] = []
-    fields.append("\"configuration\": \(q(model.spec.config.name))")
-    fields.append("\"depth\": \(r.levels.count - 1)")
-    fields.append("\"symmetry\": \(model.symmetry)")
-    fields.append("\"distinctStates\": \(r.distinctStates)")
-    fields.append("\"transitions\": \(r.transitions)")
-    fields.append("\"seconds\": \(String(format: "%.3f", r.seconds))")
-    fields.append("\"collisionProbability\": \(String(format: "%.3g", r.collisionProbability))")
-    fields.append("\"bytesPerState\": \(String(format: "%.2f", r.bytesPerState))")
-    fields.append("\"levels\": [" + r.levels.map {
-        "{\"depth\": \($0.depth), \"distinct\": \($0.distinct), \"new\": \($0.newStates), \"transitions\": \($0.transitions), \"seconds\": \(String(format: "%.3f", $0.seconds))}"
-    }.joined(separator: ", ") + "]")
-    fields.append("\"coverage\": {" + r.coverage.enumerated().map { (i, row) in
-        q(model.coverageRows[i]) + ": {" + row.enumerated().filter { $0.element > 0 }
-            .map { q(model.coverageColumns[$0.offset]) + ": \($0.element)" }.joined(separator: ", ") + "}"
-    }.joined(separator: ", ") + "}")
-    if let v = r.violation, let trace {
-        fields.append("\"verdict\": \"violation\"")
-        fields.append("\"violation\": {\"kind\": \(q(v.kind.rawValue)), \"name\": \(q(v.name)), \"trace\": ["
-                      + trace.entries.map { q("\($0.call) -> \($0.outcome.map { "\($0)" } ?? "")") }.joined(separator: ", ")
-                      + "], \"counterexampleFile\": \(counterexamplePath.map(q) ?? "null")}")
-    } else {
-        fields.append("\"verdict\": \"hold\"")
+/// What `verify --json` prints: the check's fields (`CheckReport`) and,
+/// when the proofs ran, their report under `proofs`.
+struct VerifyReport: Encodable {
+    var check: CheckReport
+    var proofs: ProofReport?
+
+    private enum CodingKeys: String, CodingKey { case proofs }
+
+    func encode(to encoder: any Encoder) throws {
+        try check.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(proofs, forKey: .proofs)
     }
-    if let extra { fields.append("\(jsonQuoted(extra.key)): \(extra.object)") }
-    return "{\n  " + fields.joined(separator: ",\n  ") + "\n}"
 }

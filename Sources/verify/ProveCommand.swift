@@ -54,7 +54,7 @@ struct ProveCommand: ParsableCommand {
         }
         let prover = Prover(config: cfg, configName: config)
         let summary = try runProofs(prover, obligations, jobs: jobs, emit: emit, output: json ? .none : .table)
-        if json { print(proofsJSON(prover, summary)) }
+        if json { print(jsonText(proofReport(prover, summary))) }
         if !summary.allProved { throw VerifyFailure(status: 1, message: "") }
     }
 }
@@ -75,7 +75,7 @@ enum ProofOutput {
     case table
     /// Failures, the five slowest and a summary (the default job).
     case summary
-    /// Nothing (the caller prints `proofsJSON`).
+    /// Nothing (the caller prints `proofReport`).
     case none
 }
 
@@ -115,10 +115,10 @@ func runProofs(_ prover: Prover, _ obligations: [Obligation], jobs: Int, emit: S
     return summary
 }
 
-/// The proof run as a JSON object (`ProofReport`).
-func proofsJSON(_ prover: Prover, _ summary: ProofSummary) -> String {
-    jsonText(ProofReport(solver: Z3Context.version, configuration: prover.configName,
-                             results: summary.results, seconds: summary.seconds))
+/// The proof run as a report (`verify prove --json`, and the `proofs` of `verify --json`).
+func proofReport(_ prover: Prover, _ summary: ProofSummary) -> ProofReport {
+    ProofReport(solver: Z3Context.version, configuration: prover.configName,
+                results: summary.results, seconds: summary.seconds)
 }
 
 /// Writes each result's SMT-LIB text as `<dir>/<name>.smt2` and the index

@@ -55,7 +55,7 @@ func lockstepDivergence(_ config: Configuration, _ calls: [Call]) -> String? {
         let v = try #require(r.violation)
         let plain = try #require(Checker.run(base, CheckOptions(depth: 8, threads: 2)).violation)
         #expect(v.trace.count <= plain.trace.count)
-        let calls = v.trace.map { base.calls[$0] }
+        let calls = v.trace.map { base.actions[$0] }
         var lockstep = Lockstep(spec: base.spec, kernel: Kernel(.default))
         for c in calls where lockstep.divergence == nil { lockstep.step(c) }
         #expect(lockstep.divergence != nil || v.name != "refinement")

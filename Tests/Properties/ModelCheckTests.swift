@@ -24,14 +24,14 @@ struct BitFlips: Model {
     var forbidZeroAfterOne = false
 
     var initialState: UInt32 { 0 }
-    var actionCount: Int { bits }
-    func describe(action: Int) -> String { "flip \(action)" }
-    func step(_ state: UInt32, action: Int) -> (next: UInt32?, outcome: Int) { (state ^ (1 << UInt32(action)), 0) }
+    /// Action `i` flips bit `i`.
+    var actions: [Int] { Array(0..<bits) }
+    func step(_ state: UInt32, _ bit: Int) -> (next: UInt32?, outcome: Void) { (state ^ (1 << UInt32(bit)), ()) }
     var invariants: [NamedInvariant<UInt32>] {
         let limit = breakAt
         return [NamedInvariant("fewBitsSet") { limit == nil || $0.nonzeroBitCount < limit! }]
     }
-    var properties: [NamedProperty<UInt32>] {
+    var properties: [NamedProperty<UInt32, Int, Void>] {
         let on = forbidZeroAfterOne
         return [NamedProperty("zeroNotAfterOne") { pre, a, _, _ in !(on && a == 0 && pre & 2 != 0) }]
     }
@@ -39,7 +39,7 @@ struct BitFlips: Model {
     func fingerprint(_ state: UInt32) -> UInt64 {
         [state].withUnsafeBufferPointer { ModelCheck.fingerprint(words: $0) }
     }
-    func coverage(action: Int, outcome: Int) -> (row: Int, column: Int) { (action, 0) }
+    func coverage(_ bit: Int, _ outcome: Void) -> (row: Int, column: Int) { (bit, 0) }
     var coverageRows: [String] { (0..<bits).map { "flip \($0)" } }
     var coverageColumns: [String] { ["ok"] }
 }
@@ -154,7 +154,7 @@ func binomial(_ n: Int, _ k: Int) -> Int { k < 0 || k > n ? 0 : (0..<k).reduce(1
         var entries: [Trace.Entry] = []
         var last: (pre: ConcreteMemory, call: Call, outcome: Outcome<UInt32>, post: ConcreteMemory)?
         for a in v.trace {
-            let call = model.calls[a]
+            let call = model.actions[a]
             let (n, o) = spec.step(s, call)
             entries.append(Trace.Entry(call: call, outcome: o))
             last = (s, call, o, n)
@@ -163,7 +163,7 @@ func binomial(_ n: Int, _ k: Int) -> Int { k < 0 || k > n ? 0 : (0..<k).reduce(1
         let trace = Trace(config: "default", entries: entries, comments: ["counterexample for \(mutant)"])
         let parsed = try Trace(parsing: trace.text, file: "ce.trace")
         #expect(parsed == trace)
-        #expect(parsed.entries.map(\.call) == v.trace.map { model.calls[$0] })
+        #expect(parsed.entries.map(\.call) == v.trace.map { model.actions[$0] })
         switch v.kind {
         case .invariant:
             let inv = try #require(Invariant(rawValue: v.name))
