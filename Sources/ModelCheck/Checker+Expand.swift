@@ -55,7 +55,7 @@ extension Checker {
         let actions = model.actions
         let properties = model.properties
         var local = FingerprintHashSet(capacity: 1024)
-        var cover = out.coverage
+        var cover = [Int](repeating: 0, count: out.coverage.count)
         var fingerprints: [UInt64] = [], states: [M.State] = []
         var parentsOut: [UInt32] = [], actionsOut: [UInt16] = []
         var broken: (parent: Int, action: Int, name: String)?
