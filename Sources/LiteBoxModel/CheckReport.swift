@@ -59,6 +59,14 @@ public struct CheckReport: Codable, Equatable, Sendable {
     public var verdict: String
     /// The violation found, if any.
     public var violation: Violation?
+    /// The level the run stopped before, when the next level would not fit
+    /// in `--max-memory` (`verdict` then covers the levels before it).
+    public var stoppedBeforeDepth: Int?
+    /// Of `transitions`, the calls stepped; the rest were counted without
+    /// stepping (their thread was not running).
+    public var evaluated: Int
+    /// Of `evaluated`, the calls that changed the state.
+    public var successors: Int
 
     /// The report of `result`, a check of `model`; `counterexample` is the
     /// violation's trace replayed through the spec (each call with its
@@ -70,6 +78,9 @@ public struct CheckReport: Codable, Equatable, Sendable {
         symmetry = model.symmetry
         distinctStates = result.distinctStates
         transitions = result.transitions
+        evaluated = result.evaluated
+        successors = result.successors
+        stoppedBeforeDepth = result.memoryStop?.depth
         seconds = result.seconds
         collisionProbability = result.collisionProbability
         bytesPerState = result.bytesPerState

@@ -104,8 +104,17 @@ public struct Spec<D: SpecDomain> {
     func callerChecks(_ s: Memory, _ t: Word) -> Checks {
         var c = Checks()
         c.require(t < k(layout.threads), else: .invalidThread)
-        c.require(get(s, layout.threadState, t) == k(ThreadState.running.rawValue), else: .threadNotRunning)
+        c.require(isRunning(s, t), else: .threadNotRunning)
         return c
+    }
+
+    /// Whether thread `t` is `running`: the second check of every call.
+    /// A call by a thread that is not running fails with `threadNotRunning`
+    /// and, by the failure rule, changes nothing (the checker relies on this
+    /// to skip such calls, see `LiteBoxModel`).
+    @inlinable @inline(__always)
+    public func isRunning(_ s: Memory, _ t: Word) -> Bit {
+        get(s, layout.threadState, t) == k(ThreadState.running.rawValue)
     }
 
     /// The failure rule: if every check passed, `effect` runs on a copy of `s`

@@ -13,9 +13,28 @@ public struct CheckOptions: Sendable {
     public var threads: Int
     /// Called after every level (on the calling thread).
     public var progress: (@Sendable (LevelReport) -> Void)?
+    /// Stop before a level whose estimated peak resident memory
+    /// (`LevelReport.nextLevelEstimate`) exceeds this many bytes (nil: no limit).
+    public var maxMemory: Int?
 
-    public init(depth: Int, threads: Int = 1, progress: (@Sendable (LevelReport) -> Void)? = nil) {
-        self.depth = depth; self.threads = max(1, threads); self.progress = progress
+    public init(depth: Int, threads: Int = 1, maxMemory: Int? = nil, progress: (@Sendable (LevelReport) -> Void)? = nil) {
+        self.depth = depth; self.threads = max(1, threads); self.maxMemory = maxMemory; self.progress = progress
+    }
+}
+
+/// Why a run stopped before its depth: the next level would not fit in
+/// `CheckOptions.maxMemory`.
+public struct MemoryStop: Sendable, Equatable {
+    /// The level that was not explored.
+    public var depth: Int
+    /// Its estimated peak resident memory, in bytes.
+    public var estimatedBytes: Int
+    /// The limit, in bytes.
+    public var limitBytes: Int
+
+    @inlinable
+    public init(depth: Int, estimatedBytes: Int, limitBytes: Int) {
+        self.depth = depth; self.estimatedBytes = estimatedBytes; self.limitBytes = limitBytes
     }
 }
 
@@ -27,22 +46,47 @@ public struct LevelReport: Sendable, Equatable {
     public var distinct: Int
     /// States first reached at this level.
     public var newStates: Int
-    /// Transitions taken to build this level (actions applied to the previous level).
+    /// Transitions counted to build this level: every action from every
+    /// state of the previous level, whether stepped or, being disabled
+    /// (`GuardedModel`), counted without being stepped.
     public var transitions: Int
+    /// Of `transitions`, the actions actually stepped (evaluated).
+    public var evaluated: Int
+    /// Of `evaluated`, the steps that were not stutters: successors
+    /// generated, before removing those already seen.
+    public var successors: Int
     /// Wall-clock seconds spent on the level.
     public var seconds: Double
     /// Resident memory of the process at the end of the level, in bytes.
     public var residentBytes: Int
+    /// Bytes of the storage that keeps this level's states for the next.
+    public var storedBytes: Int = 0
+    /// The estimated peak resident memory while the next level is built, in
+    /// bytes: today's resident memory plus, for each state the next level is
+    /// expected to hold (this level's new states times this level's growth
+    /// over the one before), its stored bytes at this level's rate and 40
+    /// bytes of fingerprint, parent, action and set bookkeeping. 0 where
+    /// unknown (level 0).
+    public var nextLevelEstimate: Int = 0
 
     /// A report with these figures.
     @inlinable
-    public init(depth: Int, distinct: Int, newStates: Int, transitions: Int, seconds: Double, residentBytes: Int) {
+    public init(depth: Int, distinct: Int, newStates: Int, transitions: Int, evaluated: Int, successors: Int,
+                seconds: Double, residentBytes: Int) {
         self.depth = depth; self.distinct = distinct; self.newStates = newStates
-        self.transitions = transitions; self.seconds = seconds; self.residentBytes = residentBytes
+        self.transitions = transitions; self.evaluated = evaluated; self.successors = successors
+        self.seconds = seconds; self.residentBytes = residentBytes
     }
 
-    /// Transitions per second for this level.
-    public var transitionsPerSecond: Double { seconds > 0 ? Double(transitions) / seconds : 0 }
+    /// New states per second for this level.
+    public var statesPerSecond: Double { rate(newStates) }
+    /// Successors (non-stutter steps) per second for this level.
+    public var successorsPerSecond: Double { rate(successors) }
+    /// Evaluated (stepped) actions per second for this level.
+    public var evaluatedPerSecond: Double { rate(evaluated) }
+
+    @inlinable
+    func rate(_ count: Int) -> Double { seconds > 0 ? Double(count) / seconds : 0 }
 }
 
 /// A broken invariant or transition property, with the shortest trace to it.
@@ -78,6 +122,9 @@ public struct CheckResult: Sendable {
     /// dropped level by level.
     public var bytesPerState: Double
 
+    /// Set when the run stopped before its depth for lack of memory.
+    public var memoryStop: MemoryStop?
+
     /// A result with these figures.
     @inlinable
     public init(levels: [LevelReport], violation: Violation?, coverage: [[Int]], seconds: Double, bytesPerState: Double) {
@@ -87,8 +134,12 @@ public struct CheckResult: Sendable {
 
     /// Distinct states found.
     public var distinctStates: Int { levels.last?.distinct ?? 0 }
-    /// Transitions taken.
+    /// Transitions counted (stepped or counted as disabled).
     public var transitions: Int { levels.reduce(0) { $0 + $1.transitions } }
+    /// Actions stepped.
+    public var evaluated: Int { levels.reduce(0) { $0 + $1.evaluated } }
+    /// Non-stutter steps.
+    public var successors: Int { levels.reduce(0) { $0 + $1.successors } }
 
     /// The probability that a fingerprint collision made the search treat a
     /// new state as seen (and so skip it): with `n` distinct fingerprints

@@ -1,8 +1,9 @@
 // Breadth-first, level-synchronous, parallel explicit-state model checking
 // (DESIGN §4). This file holds the level loop; each step of a level lives in
-// a file of its own: expanding the frontier (Checker+Expand.swift), merging
-// the chunks and checking the invariants on the new states
-// (Checker+Level.swift), and rebuilding a counterexample (Checker+Trace.swift).
+// a file of its own: expanding the frontier and checking the new states
+// (Checker+Expand.swift), merging the chunks (Checker+Level.swift), and
+// rebuilding a counterexample (Checker+Trace.swift); a level's states are
+// kept in the model's `StateStorage`.
 
 import Dispatch
 
@@ -18,12 +19,31 @@ public enum Checker {
     /// Explores `model` to `options.depth`, checking every invariant on every
     /// distinct state and every property on every non-stutter step.
     ///
-    /// Per level: expand the frontier (`expand`), count its transitions and
-    /// coverage, stop at the first broken property; merge the chunks into the
-    /// next level (`merge`), check every invariant on it (`firstBroken`),
-    /// record it (`Search.record`), stop at the first broken invariant.
+    /// Per level: expand the frontier (`expand`, which also checks every
+    /// invariant on each new successor), count its transitions and coverage,
+    /// stop at the first broken property; merge the chunks into the next
+    /// level (`merge`), record it (`Search.record`), stop at the first broken
+    /// invariant. The last level's states are counted and checked but not
+    /// kept.
+    ///
+    /// Every action is stepped from every state; for a `GuardedModel`, the
+    /// overload below steps only the enabled ones.
     @inlinable
     public static func run<M: Model>(_ model: M, _ options: CheckOptions) -> CheckResult {
+        run(model, Guards(everyAction: model), options)
+    }
+
+    /// Explores `model` as `run` does, stepping from each state only the
+    /// actions of the groups it enables; the others count as the stutters
+    /// they are (`GuardedModel`). Same states, counts, coverage and verdict.
+    @inlinable
+    public static func run<M: GuardedModel>(_ model: M, _ options: CheckOptions) -> CheckResult {
+        run(model, Guards(model), options)
+    }
+
+    /// The level loop (see `run(_:_:)`), stepping the actions `guards` enables.
+    @inlinable
+    static func run<M: Model>(_ model: M, _ guards: Guards<M>, _ options: CheckOptions) -> CheckResult {
         var search = Search(model)
         options.progress?(search.levels[0])
         if let broken = model.invariants.first(where: { !$0.holds(search.frontier[0]) }) {
@@ -32,28 +52,36 @@ public enum Checker {
         }
         guard options.depth >= 1 else { return search.finish(nil) }
         for depth in 1...options.depth {
+            let last = search.levels[depth - 1]
+            if let limit = options.maxMemory, last.nextLevelEstimate > limit {
+                var result = search.finish(nil)
+                result.memoryStop = MemoryStop(depth: depth, estimatedBytes: last.nextLevelEstimate, limitBytes: limit)
+                return result
+            }
             let levelStart = DispatchTime.now().uptimeNanoseconds
-            let chunks = expand(model, search.frontier, visited: search.visited, threads: options.threads)
-            let transitions = search.count(chunks)
+            let chunks = expand(model, guards, search.frontier, visited: search.visited, threads: options.threads,
+                                keepStates: depth < options.depth)
+            let work = search.count(chunks)
             if let broken = chunks.lazy.compactMap({ $0.broken }).first {
                 search.levels.append(LevelReport(depth: depth, distinct: search.visited.count, newStates: 0,
-                                                 transitions: transitions, seconds: seconds(since: levelStart),
+                                                 transitions: work.transitions, evaluated: work.evaluated,
+                                                 successors: work.successors, seconds: seconds(since: levelStart),
                                                  residentBytes: residentBytes()))
                 let canonicalPath = search.path(depth: depth - 1, index: broken.parent)
                 return search.finish(Violation(kind: .property, name: broken.name,
                                                trace: rawTrace(model, canonicalPath: canonicalPath,
                                                                final: (broken.action, broken.name))))
             }
-            let level = merge(chunks)
-            let brokenInvariant = firstBroken(model.invariants, in: level.states, threads: options.threads)
-            search.record(level, transitions: transitions, seconds: seconds(since: levelStart))
+            let brokenInvariant = chunks.lazy.compactMap({ $0.brokenInvariant }).first
+            let level = merge(model, chunks)
+            search.record(level, work, seconds: seconds(since: levelStart))
             options.progress?(search.levels[depth])
             if let broken = brokenInvariant {
+                let canonicalPath = search.path(depth: depth - 1, index: broken.parent) + [broken.action]
                 return search.finish(Violation(kind: .invariant, name: broken.name,
-                                               trace: rawTrace(model, canonicalPath: search.path(depth: depth, index: broken.index),
-                                                               final: nil)))
+                                               trace: rawTrace(model, canonicalPath: canonicalPath, final: nil)))
             }
-            if search.frontier.isEmpty { break }
+            if search.frontier.count == 0 { break }
         }
         return search.finish(nil)
     }
@@ -73,7 +101,7 @@ public enum Checker {
         @usableFromInline let model: M
         @usableFromInline let start = DispatchTime.now().uptimeNanoseconds
         @usableFromInline var visited = SortedFingerprints()
-        @usableFromInline var frontier: [M.State]
+        @usableFromInline var frontier: M.Storage
         /// `parents[d][i]`: the index in level `d - 1` of state `i` of level `d`.
         @usableFromInline var parents: [[UInt32]] = [[0]]
         /// `actions[d][i]`: the action that reached state `i` of level `d`.
@@ -87,32 +115,44 @@ public enum Checker {
         init(_ model: M) {
             self.model = model
             let initial = model.canonical(model.initialState)
-            frontier = [initial]
+            frontier = model.makeStorage()
+            frontier.append(initial)
             visited.absorb([model.fingerprint(initial)])
             coverage = [Int](repeating: 0, count: model.coverageRows.count * model.coverageColumns.count)
-            levels = [LevelReport(depth: 0, distinct: 1, newStates: 1, transitions: 0,
+            levels = [LevelReport(depth: 0, distinct: 1, newStates: 1, transitions: 0, evaluated: 0, successors: 0,
                                   seconds: Checker.seconds(since: start), residentBytes: residentBytes())]
         }
 
-        /// Adds the chunks' coverage to the run's; returns their transitions.
+        /// Adds the chunks' coverage to the run's; returns their work.
         @inlinable
-        mutating func count(_ chunks: [ChunkResult<M.State>]) -> Int {
-            var transitions = 0
+        mutating func count(_ chunks: [ChunkResult<M>]) -> (transitions: Int, evaluated: Int, successors: Int) {
+            var work = (transitions: 0, evaluated: 0, successors: 0)
             for r in chunks {
-                transitions += r.transitions
+                work.transitions += r.transitions
+                work.evaluated += r.evaluated
+                work.successors += r.successors
                 for i in 0..<coverage.count { coverage[i] += r.coverage[i] }
             }
-            return transitions
+            return work
         }
 
         /// Makes `level` the new frontier and records it.
         @inlinable
-        mutating func record(_ level: Level<M.State>, transitions: Int, seconds: Double) {
+        mutating func record(_ level: Level<M>, _ work: (transitions: Int, evaluated: Int, successors: Int),
+                             seconds: Double) {
             visited.absorb(level.fingerprints)
             parents.append(level.parents)
             actions.append(level.actions)
-            levels.append(LevelReport(depth: levels.count, distinct: visited.count, newStates: level.states.count,
-                                      transitions: transitions, seconds: seconds, residentBytes: residentBytes()))
+            var report = LevelReport(depth: levels.count, distinct: visited.count, newStates: level.fingerprints.count,
+                                     transitions: work.transitions, evaluated: work.evaluated, successors: work.successors,
+                                     seconds: seconds, residentBytes: residentBytes())
+            report.storedBytes = level.states.bytes
+            if let previous = levels.last, previous.newStates > 0, report.newStates > 0 {
+                let expected = Double(report.newStates) * Double(report.newStates) / Double(previous.newStates)
+                let perState = Double(report.storedBytes) / Double(report.newStates) + 40
+                report.nextLevelEstimate = report.residentBytes + Int(expected * perState)
+            }
+            levels.append(report)
             frontier = level.states
         }
 

@@ -18,6 +18,11 @@ public protocol Model: Sendable {
     /// What a step reports besides its successor: read by the transition
     /// properties and by the coverage table.
     associatedtype Outcome: Sendable
+    /// Where the checker keeps a level's states (default: an array).
+    associatedtype Storage: StateStorage = [State] where Storage.Stored == State
+
+    /// An empty storage for states.
+    func makeStorage() -> Storage
 
     /// The state exploration starts from.
     var initialState: State { get }
@@ -52,6 +57,12 @@ public protocol Model: Sendable {
     var coverageColumns: [String] { get }
 }
 
+extension Model where Storage == [State] {
+    /// An empty array.
+    @inlinable
+    public func makeStorage() -> [State] { [] }
+}
+
 /// A named state predicate.
 public struct NamedInvariant<State>: Sendable {
     /// The name reports use.
@@ -74,4 +85,30 @@ public struct NamedProperty<State, Action, Outcome>: Sendable {
     public init(_ name: String, _ holds: @escaping @Sendable (State, Action, Outcome, State) -> Bool) {
         self.name = name; self.holds = holds
     }
+}
+
+/// A model whose actions are guarded: the alphabet is cut into consecutive
+/// groups (LiteBox: the calls of one thread), and in a given state a group
+/// is either enabled or every one of its actions is a stutter with a known
+/// outcome (LiteBox: a call by a thread that is not running fails with
+/// `threadNotRunning` and changes nothing).
+///
+/// The checker steps only the actions of enabled groups, as TLC and SPIN
+/// fire only enabled actions; it still counts the others, each with its
+/// `disabledOutcome`, in the transitions and the coverage, so every figure
+/// is what stepping them would have given. This is sound exactly when the
+/// model's `step` from a state where a group is disabled returns no
+/// successor (a stutter) and `disabledOutcome` for each of its actions; a
+/// stutter is never checked by a transition property and reaches no state,
+/// so skipping it changes no count and no verdict.
+public protocol GuardedModel: Model {
+    /// The groups, as consecutive ranges of indices into `actions` that
+    /// together cover it in order.
+    var actionGroups: [Range<Int>] { get }
+
+    /// Whether the actions of group `group` are stepped from `state`.
+    func enables(_ group: Int, _ state: State) -> Bool
+
+    /// The outcome of `action` from any state where its group is disabled.
+    func disabledOutcome(_ action: Action) -> Outcome
 }

@@ -40,9 +40,13 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Skip the Z3 proofs (by default the model check is followed by `verify prove` on the same configuration).")
     var noProofs = false
 
+    @Option(help: "Stop cleanly (exit 2, the levels so far reported) before a level whose estimated peak memory exceeds SIZE (bytes, or with K, M, G, T: binary units).")
+    var maxMemory: String?
+
     func validate() throws {
         try validateSearch(depth: depth, threads: threads)
         guard !counterexample.isEmpty else { throw ValidationError("--counterexample must name a file") }
+        if let maxMemory { _ = try memorySize(maxMemory) }
     }
 
     func run() throws {
@@ -57,6 +61,7 @@ struct CheckCommand: ParsableCommand {
         }
         let report = try runCheck(model, configName: config, depth: depth, threads: threads, json: json,
                                   counterexamplePath: counterexample, refinement: refinement,
+                                  maxMemory: try maxMemory.map(memorySize),
                                   proofs: proofs.map { proofReport($0.0, $0.1) })
         let proved = proofs?.1.allProved ?? true
         if !json {
@@ -80,7 +85,7 @@ func validateSearch(depth: Int, threads: Int) throws {
 /// `--json`, with `proofs` beside it), writes the counterexample; returns
 /// the result.
 func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: Int, json: Bool,
-              counterexamplePath: String?, refinement: Bool = false,
+              counterexamplePath: String?, refinement: Bool = false, maxMemory: Int? = nil,
               proofs: ProofReport? = nil) throws -> CheckResult {
     let spec = model.spec
     // How the counterexample will name the configuration: so that it
@@ -94,12 +99,13 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     let writtenPath = unnameable ? nil : counterexamplePath
     stderr("verify: \(spec.config.name): depth \(depth), \(model.actions.count) calls per state, \(threads) threads, symmetry \(model.symmetry ? "on" : "off")\(refinement ? ", refinement against the kernel" : "")")
     let progress: @Sendable (LevelReport) -> Void = { level in
-        let rate = level.transitionsPerSecond / 1e6
         let mib = Double(level.residentBytes) / 1_048_576
-        stderr(String(format: "  depth %2d  distinct %11d  new %10d  %8.2fM transitions/s  %7.1f MiB",
-                      level.depth, level.distinct, level.newStates, rate, mib))
+        let next = level.nextLevelEstimate > 0 ? String(format: "  next ≈ %.0f MiB", Double(level.nextLevelEstimate) / 1_048_576) : ""
+        stderr(String(format: "  depth %2d  distinct %11d  new %10d  %7.3fM states/s  %7.2fM steps/s  %7.2fM calls/s  %7.1f MiB",
+                      level.depth, level.distinct, level.newStates, level.statesPerSecond / 1e6,
+                      level.successorsPerSecond / 1e6, level.evaluatedPerSecond / 1e6, mib) + next)
     }
-    let options = CheckOptions(depth: depth, threads: threads, progress: progress)
+    let options = CheckOptions(depth: depth, threads: threads, maxMemory: maxMemory, progress: progress)
     let result = refinement ? Checker.run(RefinementModel(model), options) : Checker.run(model, options)
     var trace: Trace?
     if let v = result.violation {
@@ -114,10 +120,28 @@ func runCheck(_ model: LiteBoxModel, configName: String, depth: Int, threads: In
     } else {
         printReport(model, result, trace: trace, counterexamplePath: writtenPath, printRefinement: refinement)
     }
+    if let stop = result.memoryStop {
+        let mib = { (bytes: Int) in String(format: "%.0f MiB", Double(bytes) / 1_048_576) }
+        throw VerifyFailure(status: 2, message: "error: stopped before depth \(stop.depth): its estimated peak memory, \(mib(stop.estimatedBytes)), exceeds --max-memory (\(mib(stop.limitBytes))); every state up to depth \(stop.depth - 1) was checked (reported above)")
+    }
     if result.violation != nil && unnameable {
         throw VerifyFailure(status: 2, message: "error: --config \(Trace.quoted(configName, limit: nil)): no counterexample written: \(unnameableReason)")
     }
     return result
+}
+
+/// The bytes `text` names: digits with an optional binary unit K, M, G or T
+/// (`KiB`, `KB` and `K` alike), e.g. `2G`, `512MiB`, `1048576`.
+func memorySize(_ text: String) throws -> Int {
+    var digits = Substring(text.trimmingCharacters(in: .whitespaces)), shift = 0
+    for suffix in ["iB", "B"] where digits.hasSuffix(suffix) { digits = digits.dropLast(suffix.count); break }
+    if let unit = digits.last, let power = ["K": 10, "M": 20, "G": 30, "T": 40][unit.uppercased()] {
+        shift = power; digits = digits.dropLast()
+    }
+    guard let n = Int(digits), n > 0, n <= Int.max >> shift else {
+        throw ValidationError("--max-memory must be a positive size such as 2G, 512M or 1048576, got '\(text)'")
+    }
+    return n << shift
 }
 
 /// The calls of a trace with their outcomes, replayed through the spec.
@@ -136,6 +160,7 @@ func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counter
                  printRefinement: Bool = false) {
     let spec = model.spec
     print("configuration \(spec.config.name): \(r.distinctStates) distinct states, \(r.transitions) transitions, depth \(r.levels.count - 1), \(String(format: "%.2f", r.seconds)) s")
+    print("transitions: \(r.evaluated) calls stepped (\(r.successors) changed the state), \(r.transitions - r.evaluated) counted without stepping (their thread is not running)")
     print("states per level: " + r.levels.map { "\($0.newStates)" }.joined(separator: " "))
     print(String(format: "fingerprint collision probability ≤ %.3g; %.1f bytes stored per state", r.collisionProbability, r.bytesPerState))
     print("coverage (transitions per call: ok / blocked / errors):")
@@ -147,7 +172,8 @@ func printReport(_ model: LiteBoxModel, _ r: CheckResult, trace: Trace?, counter
         print("  \(pad(model.coverageRows[i], 11)) ok \(pad("\(ok)", 10)) blocked \(pad("\(blocked)", 10)) \(errors)\(flag)")
     }
     guard let v = r.violation, let trace else {
-        print("verdict: all \(Invariant.allCases.count) invariants and \(TransitionProperty.allCases.count) transition properties hold\(printRefinement ? "; the kernel refines every explored transition" : "")")
+        let stopped = r.memoryStop.map { " up to depth \($0.depth - 1) (stopped before depth \($0.depth): not enough memory)" } ?? ""
+        print("verdict: all \(Invariant.allCases.count) invariants and \(TransitionProperty.allCases.count) transition properties hold\(stopped)\(printRefinement ? "; the kernel refines every explored transition" : "")")
         return
     }
     print("verdict: VIOLATION of \(v.kind.rawValue) \(v.name) after \(v.trace.count) calls")
